@@ -1,0 +1,24 @@
+"""The annex registry: every annex of the commune workbook, in workbook order."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.annexes import pb03, pb04, pb05, pb06, pb07, pb08, pb09, tt
+from pipeline.annexes.criteria import criteria_annex
+from pipeline.annexes.model import Annex, Column, Row
+from pipeline.catalogue import DEFAULT_CATALOGUES, catalogue_dir, load_catalogue
+
+__all__ = ["Annex", "Column", "Row", "load_annexes"]
+
+
+@lru_cache(maxsize=4)
+def load_annexes(directory: Path | None = None) -> dict[str, Annex]:
+    """All annexes by code; PB01/PB02 are built from the criteria catalogues in ``directory``."""
+    folder = Path(directory) if directory else catalogue_dir()
+    pb01 = criteria_annex("PB01", load_catalogue(folder / DEFAULT_CATALOGUES["PB01"]), nang_cao=False)
+    pb02 = criteria_annex("PB02", load_catalogue(folder / DEFAULT_CATALOGUES["PB02"]), nang_cao=True)
+    annexes = (tt.ANNEX, pb01, pb02, pb03.ANNEX, pb04.ANNEX, pb05.ANNEX, pb06.ANNEX, pb07.ANNEX,
+               pb08.ANNEX, pb09.ANNEX)
+    return {a.code: a for a in annexes}

@@ -1,0 +1,58 @@
+"""PB08 Chỉ tiêu chủ yếu: key indicators; counts are summed, rates weighted at district level."""
+
+from __future__ import annotations
+
+from pipeline.annexes.common import code_column, label_column, note_column, unit_column
+from pipeline.annexes.model import Annex, Column, Row
+
+HOUSEHOLDS = "SO_HO"
+POPULATION = "SO_NK"
+
+
+def _count(code: str, label: str, unit: str, hint: str = "") -> Row:
+    return Row(code, label, unit=unit, kind="int", aggregate="sum", hint=hint)
+
+
+def _rate(code: str, label: str, weight: str, hint: str = "") -> Row:
+    return Row(code, label, unit="%", kind="percent", aggregate="weighted", weight=weight,
+               hint=hint or "Ghi số từ 0 đến 100, ví dụ 96 (không ghi 0,96).")
+
+
+ROWS = (
+    _count("1", "Số cuộc họp, hội nghị tuyên truyền về xây dựng NTM", "cuộc"),
+    _count("2", "Số lượt người dân tham dự", "lượt người"),
+    _count("3", "Số nhà ở dân cư được xây mới, cải tạo, nâng cấp", "nhà"),
+    _count("4", "Số hộ cải tạo, làm mới hàng rào", "hộ"),
+    _rate("5", "Tỷ lệ trẻ em ra lớp đúng độ tuổi", POPULATION),
+    _rate("6", "Tỷ lệ phổ cập giáo dục tiểu học", POPULATION),
+    _rate("7", "Tỷ lệ phổ cập giáo dục trung học cơ sở", POPULATION),
+    _rate("8", "Tỷ lệ dân số tham gia bảo hiểm y tế", POPULATION),
+    _rate("9", "Tỷ lệ hộ gia đình được thu gom rác thải sinh hoạt", HOUSEHOLDS),
+    _rate("10", "Tỷ lệ hộ sử dụng nước hợp vệ sinh", HOUSEHOLDS),
+    _rate("11", "Tỷ lệ hộ sử dụng nước sạch", HOUSEHOLDS),
+    Row("12", "Số thôn đạt chuẩn về an ninh, trật tự", unit="thôn", kind="int", aggregate="sum",
+        hint="Không vượt quá số thôn của xã."),
+    Row("13", "Thu nhập bình quân đầu người", unit="triệu đồng/người/năm", kind="number", max=1000,
+        aggregate="weighted", weight=POPULATION),
+    _rate("14", "Tỷ lệ hộ nghèo đa chiều", HOUSEHOLDS),
+)
+
+ANNEX = Annex(
+    code="PB08",
+    sheet="Chỉ tiêu chủ yếu",
+    kind="fixed",
+    title="KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU CHỦ YẾU",
+    note="Tỷ lệ ghi số từ 0 đến 100. Số lượng ghi số nguyên.",
+    columns=(
+        code_column(),
+        label_column(width=48),
+        unit_column(),
+        Column("thuc_hien", "Thực hiện kỳ báo cáo", kind="row", aggregate="sum"),
+        Column("cung_ky", "Cùng kỳ năm trước", kind="row", aggregate="sum"),
+        Column("ke_hoach", "Kế hoạch năm", kind="row", aggregate="sum"),
+        note_column(),
+    ),
+    rows=ROWS,
+    district_sheet="TH08",
+    district_title="TỔNG HỢP MỘT SỐ CHỈ TIÊU CHỦ YẾU",
+)

@@ -1,0 +1,151 @@
+"""Command line: ``python -m pipeline <command>``. Every message a person reads is Vietnamese."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline import TEMPLATE_VERSION, __version__
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class UserError(Exception):
+    """A problem the clerk can fix (bad settings, unknown code); printed without a traceback."""
+
+    exit_code = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Tổng hợp báo cáo xây dựng nông thôn mới (NTM) của các xã.",
+    )
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {__version__} (biểu mẫu {TEMPLATE_VERSION})")
+    parser.add_argument("--settings", type=Path, default=None,
+                        help="file cài đặt (mặc định templates/cai_dat.toml)")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH")
+
+    p = sub.add_parser("templates", help="tạo biểu mẫu trống và biểu mẫu điền sẵn cho từng xã")
+    p.add_argument("--out", type=Path, default=None, help="thư mục ghi (mặc định templates/bieu_mau)")
+
+    p = sub.add_parser("samples", help="tạo lại các file mẫu đã điền (templates/mau)")
+    p.add_argument("--out", type=Path, default=None)
+
+    p = sub.add_parser("consolidate", help="đọc, kiểm tra và tổng hợp các file trong input/")
+    p.add_argument("--input", type=Path, default=None, help="thư mục chứa file của các xã")
+    p.add_argument("--output", type=Path, default=None, help="thư mục kết quả (mặc định output/)")
+    p.add_argument("--period", default=None, help="kỳ báo cáo, ví dụ 2024-H1, 2024-Y")
+    p.add_argument("--strict", action="store_true", help="báo lỗi (mã thoát khác 0) nếu có Lỗi")
+
+    p = sub.add_parser("init", help="tạo file cài đặt cho một huyện hoặc một tỉnh")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--district", help="mã huyện (danh mục trước 01/7/2025), ví dụ 396")
+    where.add_argument("--province", help="mã tỉnh (danh mục từ 01/7/2025), ví dụ 38")
+    p.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2024-H1")
+    p.add_argument("--deadline", default=None, help="hạn nộp, dạng YYYY-MM-DD")
+
+    p = sub.add_parser("find-district", aliases=["tim-huyen"], help="tra mã huyện theo tên")
+    p.add_argument("name", nargs="+")
+    return parser
+
+
+def _settings(args: argparse.Namespace):
+    from pipeline.settings import SettingsError, load_settings
+
+    try:
+        return load_settings(args.settings)
+    except SettingsError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from pipeline.generate import TEMPLATES_DIR, generate_templates
+    from pipeline.progress import progress
+
+    settings = _settings(args)
+    written = generate_templates(settings, args.out or TEMPLATES_DIR,
+                                 progress=lambda units: progress(units, "Tạo biểu mẫu"))
+    print(f"Đã tạo {len(written)} biểu mẫu kỳ {settings.period.label} trong {written[0].parent}")
+    return 0
+
+
+def cmd_samples(args: argparse.Namespace) -> int:
+    from pipeline.generate import SAMPLES_DIR, generate_samples
+    from pipeline.progress import progress
+
+    settings = _settings(args)
+    written = generate_samples(settings, args.out or SAMPLES_DIR,
+                               progress=lambda units: progress(units, "Tạo file mẫu"))
+    print(f"Đã tạo {len(written)} file mẫu trong {written[0].parent}")
+    return 0
+
+
+def cmd_consolidate(args: argparse.Namespace) -> int:
+    from pipeline.run import consolidate
+
+    settings = _settings(args)
+    return consolidate(settings, input_dir=args.input, output_dir=args.output,
+                       period=args.period, strict=args.strict)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from pipeline.period import PeriodError
+    from pipeline.registry import RegistryError
+    from pipeline.settings import DEFAULT_SETTINGS_PATH, SettingsError, make_settings, write_settings
+
+    try:
+        settings = make_settings(district=args.district, province=args.province,
+                                 period=args.period, deadline=args.deadline)
+    except (RegistryError, PeriodError, SettingsError) as exc:
+        raise UserError(str(exc)) from exc
+    path = args.settings or DEFAULT_SETTINGS_PATH
+    write_settings(settings, path)
+    print(f"Đã ghi file cài đặt {path}: {settings.registry.name}, "
+          f"{len(settings.registry.units)} đơn vị, kỳ {settings.period.label}.")
+    print("Tiếp theo: chạy `make templates` để tạo biểu mẫu gửi các xã.")
+    return 0
+
+
+def cmd_find_district(args: argparse.Namespace) -> int:
+    from pipeline.registry import find_district
+
+    found = find_district(" ".join(args.name))
+    if not found:
+        print("Không tìm thấy huyện nào có tên như vậy.")
+        return 1
+    for code, district, province in found:
+        print(f"{code}  {district}, {province}")
+    return 0
+
+
+COMMANDS = {
+    "templates": cmd_templates,
+    "samples": cmd_samples,
+    "consolidate": cmd_consolidate,
+    "init": cmd_init,
+    "find-district": cmd_find_district,
+    "tim-huyen": cmd_find_district,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")  # a Windows console would print "?" otherwise
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 130

@@ -1,0 +1,73 @@
+"""Excel data validation (dropdowns, ranges, lengths) for an input cell, from the annex definition."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pipeline.annexes import Annex, Column, Row
+
+# Excel's limits on the prompt texts.
+TITLE_MAX = 32
+MESSAGE_MAX = 255
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:,.0f}" if value == int(value) else f"{value:,}"
+    return text.replace(",", ".")
+
+
+def _range_text(lo: float | None, hi: float | None) -> str:
+    if lo is not None and hi is not None:
+        return f"từ {_fmt(lo)} đến {_fmt(hi)}"
+    if lo is not None:
+        return f"từ {_fmt(lo)} trở lên"
+    return f"không quá {_fmt(hi)}" if hi is not None else ""
+
+
+def _rule(annex: Annex, row: Row | None, col: Column) -> tuple[dict[str, Any], str] | None:
+    """The validation rule of one cell and the Vietnamese error text."""
+    kind = annex.cell_kind(row, col)
+    choices = annex.cell_choices(row, col)
+    lo, hi = annex.cell_bounds(row, col)
+    if kind == "choice" and choices:
+        return {"validate": "list", "source": list(choices)}, "Chọn một giá trị trong danh sách: " + \
+            "; ".join(choices) + "."
+    if kind in ("int", "year", "money", "number", "percent"):
+        validate = "integer" if kind in ("int", "year") else "decimal"
+        what = "một số nguyên" if validate == "integer" else "một số"
+        if lo is not None and hi is not None:
+            rule = {"validate": validate, "criteria": "between", "minimum": lo, "maximum": hi}
+        elif lo is not None:
+            rule = {"validate": validate, "criteria": ">=", "value": lo}
+        else:
+            return None
+        return rule, f"Nhập {what} {_range_text(lo, hi)}."
+    if kind == "date":
+        return ({"validate": "date", "criteria": "between", "minimum": date(2000, 1, 1),
+                 "maximum": date(2100, 12, 31)}, "Nhập ngày dạng ngày/tháng/năm.")
+    max_length = (row.max_length if row is not None and col.kind == "row" else None) or col.max_length
+    if kind == "text" and max_length:
+        return ({"validate": "length", "criteria": "<=", "value": max_length},
+                f"Tối đa {_fmt(max_length)} ký tự.")
+    return None
+
+
+def data_validation_options(annex: Annex, row: Row | None, col: Column) -> dict[str, Any] | None:
+    """xlsxwriter ``data_validation`` options for one input cell, or None when anything goes."""
+    found = _rule(annex, row, col)
+    hint = (row.hint if row is not None and row.hint else "") or col.hint
+    if found is None:
+        if not hint:
+            return None
+        found = ({"validate": "any"}, "")
+    rule, error = found
+    options = dict(rule)
+    if hint or error:
+        options["input_title"] = col.title[:TITLE_MAX]
+        options["input_message"] = (hint or error)[:MESSAGE_MAX]
+    if rule["validate"] != "any":
+        options["error_title"] = "Giá trị không hợp lệ"
+        options["error_message"] = error[:MESSAGE_MAX]
+        options["error_type"] = "stop"
+    return options

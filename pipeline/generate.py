@@ -1,0 +1,65 @@
+"""`make templates` and the bundled samples: which workbooks to write, and where."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from pipeline.annexes import load_annexes
+from pipeline.registry import Unit
+from pipeline.samples import sample_data
+from pipeline.settings import Settings
+from pipeline.template import WorkbookContext, write_workbook
+from pipeline.textutil import ascii_name
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = REPO / "templates" / "bieu_mau"
+SAMPLES_DIR = REPO / "templates" / "mau"
+
+
+def context(settings: Settings, unit: Unit | None) -> WorkbookContext:
+    registry = settings.registry
+    return WorkbookContext(
+        period=settings.period,
+        district=registry.name if registry.level == "huyen" else "",
+        province=registry.province_name,
+        region=settings.region,
+        unit=unit,
+        parent=registry.name,
+    )
+
+
+def unit_file_name(unit: Unit, period: str) -> str:
+    """ASCII file name a commune can e-mail: ``15652_ThoThanh_2024-H1.xlsx``."""
+    return f"{unit.code}_{ascii_name(unit.short_name)}_{period}.xlsx"
+
+
+def blank_file_name(period: str) -> str:
+    return f"BieuMau_NTM_{period}_Trong.xlsx"
+
+
+def generate_templates(settings: Settings, outdir: Path = TEMPLATES_DIR,
+                       progress: Callable[[Iterable], Iterable] = iter) -> list[Path]:
+    """The blank template and one pre-filled copy per unit of the registry."""
+    annexes = load_annexes()
+    period = str(settings.period)
+    folder = Path(outdir) / period
+    written = [write_workbook(folder / blank_file_name(period), annexes, context(settings, None))]
+    for unit in progress(settings.registry.units):
+        written.append(write_workbook(folder / unit_file_name(unit, period), annexes,
+                                      context(settings, unit)))
+    return written
+
+
+def generate_samples(settings: Settings, outdir: Path = SAMPLES_DIR,
+                     progress: Callable[[Iterable], Iterable] = iter) -> list[Path]:
+    """Filled workbooks for every unit (Thọ Thanh from the seed report), the same every run."""
+    annexes = load_annexes()
+    period = str(settings.period)
+    folder = Path(outdir) / period
+    written = []
+    for unit in progress(settings.registry.units):
+        data = sample_data(unit, annexes, settings.region)
+        written.append(write_workbook(folder / unit_file_name(unit, period), annexes,
+                                      context(settings, unit), data))
+    return written

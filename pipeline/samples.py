@@ -1,0 +1,221 @@
+"""Bundled sample data: xã Thọ Thanh from the real 2024-H1 report, the others plausible and fixed.
+
+The samples are written by ``template.write_workbook``, the code path of every commune workbook, so
+they are real input for the reader and the consolidation, never hand-made files.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from pipeline.annexes import Annex
+from pipeline.annexes.model import MET, NOT_MET
+from pipeline.annexes.pb07 import GROUPS, OWNER_KINDS
+from pipeline.registry import Unit
+
+THO_THANH = "15652"
+
+#: Component texts of xã Thọ Thanh's 2024-H1 report (seed), keyed by component number.
+THO_THANH_COMPONENTS = {
+    "1": ("Có", "Xã đã thực hiện phê duyệt quy hoạch chung xây dựng xã đến năm 2030."),
+    "2": ("Có", "Nhân dân xây mới, cải tạo, nâng cấp 08 nhà ở dân cư; cải tạo, làm mới hàng rào "
+                "xung quanh nhà ở dân cư 14 hộ."),
+    "3": ("Có", "Mô hình hiệu quả tiếp tục được nhân rộng như mô hình nhà màng nhà lưới; mô hình "
+                "Dưa vàng ứng dụng công nghệ cao đạt sản phẩm OCOP 3 sao."),
+    "4": ("Không thuộc", "Địa phương không thuộc nội dung thành phần này."),
+    "5": ("Có", "Tỷ lệ trẻ em ra lớp đúng độ tuổi bậc mầm non và tiểu học đạt 100%, tỷ lệ phổ cập "
+                "giáo dục tiểu học đạt 100%, tỷ lệ phổ cập giáo dục THCS đạt 96%; 90% dân số tham "
+                "gia BHYT."),
+    "6": ("Có", "Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” gắn với xây dựng NTM tiếp "
+                "tục được triển khai; các nhà văn hóa, trung tâm thể thao đạt chuẩn; các thôn đạt "
+                "chuẩn văn hóa."),
+    "7": ("Có", "Mô hình điểm về bảo vệ môi trường và cảnh quan sáng - xanh - sạch - đẹp tại thôn 1; "
+                "tỷ lệ thu gom rác thải toàn xã đạt 90%; tỷ lệ hộ sử dụng nước hợp vệ sinh đạt 100%."),
+    "8": ("Có", "Chất lượng đội ngũ cán bộ, công chức và hoạt động hành chính công được nâng lên; "
+                "Đảng bộ xã hoàn thành xuất sắc nhiệm vụ năm 2023."),
+    "9": ("Có", "100% các tổ chức trong hệ thống chính trị - xã hội của xã được kiện toàn theo quy "
+                "định và hoàn thành tốt nhiệm vụ."),
+    "10": ("Có", "An ninh chính trị, trật tự an toàn xã hội được giữ vững; 7/7 thôn và 2 nhà trường "
+                 "đạt chuẩn về an ninh trật tự."),
+    "11": ("Có", "Ban giám sát cộng đồng xã được tập huấn, giám sát thi công các công trình và các dự "
+                 "án hỗ trợ phát triển sản xuất; 600 lượt ngày công dọn vệ sinh môi trường."),
+}
+
+#: Key indicators of the seed report (PB08 row code → value in the reporting period).
+THO_THANH_INDICATORS = {
+    "1": 7, "2": 800, "3": 8, "4": 14, "5": 100, "6": 100, "7": 96, "8": 90, "9": 90, "10": 100,
+    "12": 7,
+}
+
+
+def _criteria(annex: Annex, rng: random.Random, met_share: float, region: str) -> dict:
+    """Indicator results and self-assessment, consistent with catalogue thresholds."""
+    data: dict[str, dict[str, object]] = {}
+    for row in annex.rows:
+        item = row.meta.get("catalogue")
+        if item is None:
+            continue
+        met = rng.random() < met_share
+        threshold = item.threshold_for(region)
+        if threshold is not None and item.compare:
+            step = max(1.0, abs(threshold) * 0.05)
+            good = threshold + step if item.compare == ">=" else max(0.0, threshold - step)
+            bad = max(0.0, threshold - step) if item.compare == ">=" else threshold + step
+            if item.unit.strip() == "%":
+                good, bad = min(good, 100.0), min(bad, 100.0)
+            result: object = round(good if met else bad, 1)
+            before: object = round(good if met or rng.random() < 0.5 else bad, 1)
+        else:
+            result = MET if met else NOT_MET
+            before = result
+        data[row.code] = {
+            "ket_qua_truoc": before if met else result,
+            "danh_gia_truoc": MET if met else NOT_MET,
+            "ket_qua": result,
+            "danh_gia": MET if met else NOT_MET,
+        }
+    return data
+
+
+def _money(rng: random.Random, high: float) -> float:
+    return round(rng.uniform(0, high), 1)
+
+
+def _funds(rng: random.Random) -> dict:
+    data: dict[str, dict[str, object]] = {}
+    for code, high in (("I.1", 3000), ("I.2", 800), ("II.1", 1500), ("II.2", 900), ("II.3", 500),
+                       ("III", 700), ("IV", 400), ("V", 300), ("VI.1", 250), ("VI.2", 350),
+                       ("VII", 100)):
+        done = _money(rng, high)
+        data[code] = {"ke_hoach": round(done * rng.uniform(1.1, 2.2), 1), "thuc_hien": done,
+                      "luy_ke": done}
+    days = rng.randint(200, 2500)
+    data["NGAY_CONG"] = {"ke_hoach": days * 2, "thuc_hien": days, "luy_ke": days}
+    return data
+
+
+def _indicators(rng: random.Random, villages: int) -> dict:
+    counts = {"1": rng.randint(3, 15), "2": rng.randint(200, 1500), "3": rng.randint(2, 30),
+              "4": rng.randint(5, 60), "12": rng.randint(max(0, villages - 2), villages)}
+    rates = {"5": rng.uniform(95, 100), "6": rng.uniform(97, 100), "7": rng.uniform(90, 100),
+             "8": rng.uniform(85, 97), "9": rng.uniform(70, 98), "10": rng.uniform(90, 100),
+             "11": rng.uniform(30, 80), "14": rng.uniform(3, 25)}
+    data: dict[str, dict[str, object]] = {}
+    for code, value in counts.items():
+        data[code] = {"thuc_hien": value, "cung_ky": max(0, value + rng.randint(-3, 3)),
+                      "ke_hoach": value + rng.randint(0, 10)}
+    for code, value in rates.items():
+        data[code] = {"thuc_hien": round(value, 1), "cung_ky": round(max(0, value - rng.uniform(0, 3)), 1),
+                      "ke_hoach": round(min(100, value + 1), 1)}
+    income = round(rng.uniform(38, 62), 1)
+    data["13"] = {"thuc_hien": income, "cung_ky": round(income * 0.93, 1), "ke_hoach": round(income * 1.05, 1)}
+    return data
+
+
+def _villages(rng: random.Random, count: int) -> list[dict]:
+    rows = []
+    for i in range(1, count + 1):
+        met = rng.randint(3, 15)
+        rows.append({
+            "ten_thon": f"Thôn {i}", "nam_dat_ntm": rng.choice([2019, 2020, 2021, 2022, None]),
+            "so_tc_dat": met, "tong_tc": 15,
+            "nam_kieu_mau": rng.choice([2023, 2024]) if met == 15 else None,
+            "du_kien": None if met == 15 else rng.choice(["Quý IV/2024", "Năm 2025"]),
+        })
+    return rows
+
+
+def _works(rng: random.Random, unit: Unit) -> list[dict]:
+    rows = []
+    for i in range(rng.randint(0, 3)):
+        plan = round(rng.uniform(300, 4000), 1)
+        rows.append({"ten": f"Đường giao thông nội đồng tuyến {i + 1}, {unit.short_name}",
+                     "noi_dung_tp": rng.choice(["2", "3", "7"]),
+                     "nguon_von": rng.choice(["Đầu tư phát triển", "Sự nghiệp"]),
+                     "ke_hoach": plan, "giai_ngan": round(plan * rng.uniform(0.2, 1.0), 1)})
+    return rows
+
+
+def _debts(rng: random.Random) -> list[dict]:
+    rows = []
+    for i in range(rng.randint(0, 2)):
+        start = round(rng.uniform(50, 900), 1)
+        rows.append({"ten": f"Nhà văn hóa thôn {i + 2}", "nam_hoan_thanh": rng.choice([2020, 2021, 2022]),
+                     "no_dau_ky": start, "da_xu_ly": round(start * rng.uniform(0, 0.6), 1),
+                     "nguon_xu_ly": "Ngân sách xã"})
+    return rows
+
+
+def _ocop(rng: random.Random, unit: Unit) -> list[dict]:
+    products = ["Mật ong rừng", "Măng khô", "Gạo nếp cái hoa vàng", "Chè xanh", "Rượu men lá"]
+    rows = []
+    for name in rng.sample(products, rng.randint(0, 2)):
+        rows.append({"ten": f"{name} {unit.short_name}", "nhom": GROUPS[0 if "Rượu" not in name else 1],
+                     "chu_the": f"HTX {unit.short_name}", "loai_chu_the": OWNER_KINDS[1],
+                     "so_sao": rng.choice([3, 3, 4]), "nam_cong_nhan": rng.choice([2022, 2023, 2024]),
+                     "so_qd": f"{rng.randint(100, 4999)}/QĐ-UBND", "tinh_trang": "Mới"})
+    return rows
+
+
+def _info(unit: Unit, villages: int, households: int, people: int) -> dict:
+    return {"SO_THON": {"gia_tri": villages}, "SO_HO": {"gia_tri": households},
+            "SO_NK": {"gia_tri": people}, "NGUOI_LAP": {"gia_tri": "Cán bộ phụ trách NTM"},
+            "DIEN_THOAI": {"gia_tri": "0237 3875 000"}}
+
+
+def synthetic_data(unit: Unit, annexes: Mapping[str, Annex], region: str) -> dict[str, Any]:
+    """Plausible values for a unit, the same every run (seeded by the unit code)."""
+    rng = random.Random(int(unit.code))
+    villages = rng.randint(5, 14)
+    households = rng.randint(700, 2600)
+    data: dict[str, Any] = {
+        "TT": _info(unit, villages, households, households * rng.randint(38, 46) // 10),
+        "PB01": _criteria(annexes["PB01"], rng, 0.9, region),
+        "PB03": _villages(rng, villages),
+        "PB04": _funds(rng),
+        "PB05": _works(rng, unit),
+        "PB06": _debts(rng),
+        "PB07": _ocop(rng, unit),
+        "PB08": _indicators(rng, villages),
+        "PB09": {str(i): {"ap_dung": "Có", "ket_qua": f"{unit.name} tiếp tục triển khai nội dung {i}.",
+                          "kinh_phi": _money(rng, 200)} for i in range(1, 12)},
+    }
+    if rng.random() < 0.5:
+        data["PB02"] = _criteria(annexes["PB02"], rng, 0.6, region)
+    return data
+
+
+def tho_thanh_data(annexes: Mapping[str, Annex], region: str) -> dict[str, Any]:
+    """Xã Thọ Thanh, 6 tháng đầu năm 2024, every figure from the real report in shared/seed."""
+    rng = random.Random(int(THO_THANH))
+    funds = {code: {"ke_hoach": 0, "thuc_hien": 0, "luy_ke": 0}
+             for code in ("I.1", "I.2", "II.1", "II.2", "II.3", "III", "IV", "V", "VI.1", "VI.2", "VII")}
+    funds["NGAY_CONG"] = {"thuc_hien": 600, "luy_ke": 600,
+                          "ghi_chu": "600 lượt ngày công dọn vệ sinh môi trường"}
+    return {
+        # Households and population are not in the report: illustrative values for the weights.
+        "TT": _info(Unit(THO_THANH, "Xã Thọ Thanh", "Thọ Thanh", "Xã"), 7, 1180, 4850)
+        | {"NGUOI_LAP": {"gia_tri": "Cán bộ phụ trách NTM"}},
+        # A commune already NTM: every criterion met (the report works toward NTM nâng cao).
+        "PB01": _criteria(annexes["PB01"], rng, 1.0, region),
+        "PB02": _criteria(annexes["PB02"], rng, 0.7, region),
+        "PB03": [{"ten_thon": "Thôn 1", "so_tc_dat": 15, "tong_tc": 15, "du_kien": "Quý III/2024",
+                  "ghi_chu": "Đề nghị UBND huyện công nhận; các thôn khác hoàn thành 1-2 tiêu chí"}],
+        "PB04": funds,
+        "PB05": [],
+        "PB06": [],
+        "PB07": [{"ten": "Dưa vàng ứng dụng công nghệ cao", "nhom": GROUPS[0], "so_sao": 3,
+                  "nam_cong_nhan": 2024, "tinh_trang": "Mới",
+                  "chu_the": "Mô hình Dưa vàng ứng dụng công nghệ cao"}],
+        "PB08": {code: {"thuc_hien": value} for code, value in THO_THANH_INDICATORS.items()},
+        "PB09": {code: {"ap_dung": applies, "ket_qua": text, "kinh_phi": 0}
+                 for code, (applies, text) in THO_THANH_COMPONENTS.items()},
+    }
+
+
+def sample_data(unit: Unit, annexes: Mapping[str, Annex], region: str) -> dict[str, Any]:
+    if unit.code == THO_THANH:
+        return tho_thanh_data(annexes, region)
+    return synthetic_data(unit, annexes, region)

@@ -1,0 +1,392 @@
+"""Write the commune workbook with xlsxwriter: one sheet per annex, derived from its definition.
+
+The same writer makes the blank template, the pre-filled copy per unit and (with ``data``) a filled
+workbook, so the bundled samples and the tests' workbooks go through the code path communes get.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from pipeline import TEMPLATE_VERSION, __version__
+from pipeline.annexes import Annex, Column, Row
+from pipeline.annexes.compute import compute_fixed, compute_list_row
+from pipeline.layout import FIRST_DATA_ROW, GROUP_ROW, GUIDE_SHEET, HEADER_ROW, META_KEYS, META_NAMES, META_SHEET
+from pipeline.period import Period
+from pipeline.registry import Unit
+from pipeline.styles import Styles
+from pipeline.excel_validation import data_validation_options
+
+#: What a commune typed: fixed/key-value annexes {row code: {column key: value}}, list annexes
+#: [{column key: value}, …].
+UnitData = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class WorkbookContext:
+    """Who the workbook is for; ``unit`` None makes the blank template."""
+
+    period: Period
+    district: str
+    province: str
+    region: str
+    unit: Unit | None = None
+    #: The unit that consolidates: "Huyện Thường Xuân", or the province after the 2025 reform.
+    parent: str = ""
+
+    @property
+    def authority(self) -> str:
+        return f"UBND {(self.parent or self.district).upper()}"
+
+    @property
+    def unit_heading(self) -> str:
+        if self.unit is None:
+            return "UBND XÃ ......................"
+        return f"UBND {self.unit.name.upper()}"
+
+    def prefill(self, key: str) -> object:
+        values = {
+            "unit_code": self.unit.code if self.unit else None,
+            "unit_name": self.unit.name if self.unit else None,
+            "district": self.district or None,
+            "province": self.province,
+            "period": str(self.period),
+            "region": self.region,
+        }
+        return values[key]
+
+    def locks(self, key: str) -> bool:
+        """Prefilled identity cells are locked; unit cells only when the unit is known."""
+        if key in ("unit_code", "unit_name"):
+            return self.unit is not None
+        return key != "region"
+
+
+def write_workbook(path: Path, annexes: Mapping[str, Annex], ctx: WorkbookContext,
+                   data: UnitData | None = None) -> Path:
+    """Write one commune workbook atomically (temporary file, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent, prefix=".tmp-")
+    os.close(fd)
+    try:
+        _build(Path(tmp), annexes, ctx, data or {})
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _build(path: Path, annexes: Mapping[str, Annex], ctx: WorkbookContext, data: UnitData) -> None:
+    # Commune text must stay text: never turn "=…" into a formula or "123" into a number.
+    workbook = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+    })
+    created = datetime.combine(ctx.period.start_date, datetime.min.time())
+    workbook.set_properties({
+        "title": f"Phụ biểu báo cáo NTM {ctx.period.label}",
+        "subject": ctx.unit.name if ctx.unit else "Biểu mẫu trống",
+        "author": "Phòng Nông nghiệp và PTNT",
+        "comments": f"{TEMPLATE_VERSION}",
+        "created": created,
+    })
+    workbook.set_custom_property("NTM_PhienBan", TEMPLATE_VERSION)
+    workbook.set_custom_property("NTM_MaDonVi", ctx.unit.code if ctx.unit else "")
+    workbook.set_custom_property("NTM_KyBaoCao", str(ctx.period))
+    styles = Styles(workbook)
+    _write_guide(workbook.add_worksheet(GUIDE_SHEET), styles, annexes, ctx)
+    for annex in annexes.values():
+        _write_annex(workbook.add_worksheet(annex.sheet), styles, annex, ctx, data.get(annex.code))
+    _write_meta(workbook, workbook.add_worksheet(META_SHEET), ctx)
+    workbook.close()
+
+
+# Sheets
+
+
+def _write_annex(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookContext,
+                 data: Any) -> None:
+    ncols = len(annex.columns)
+    for i, col in enumerate(annex.columns):
+        ws.set_column(i, i, col.width)
+    _write_heading(ws, styles, annex, ctx)
+    _write_group_header(ws, styles, annex)
+    if annex.kind == "list":
+        nrows = _write_list_rows(ws, styles, annex, list(data or []))
+    else:
+        nrows = _write_fixed_rows(ws, styles, annex, ctx, data or {})
+    last = FIRST_DATA_ROW + nrows - 1
+    ws.add_table(HEADER_ROW, 0, last, ncols - 1, {
+        "name": annex.table_name,
+        "columns": [{"header": c.title, "header_format": styles.header()} for c in annex.columns],
+        "autofilter": False,
+        "style": "Table Style Light 1",
+    })
+    ws.set_row(HEADER_ROW, 48)
+    end = _write_signature(ws, styles, annex, last + 2)
+    _set_page(ws, annex, end)
+    ws.freeze_panes(FIRST_DATA_ROW, 2 if annex.kind != "list" else 1)
+    ws.protect("", {
+        "format_columns": True, "format_rows": True, "insert_rows": annex.kind == "list",
+        "delete_rows": annex.kind == "list", "select_locked_cells": True,
+        "select_unlocked_cells": True,
+    })
+
+
+def _spans(annex: Annex) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Left and right column spans of the heading blocks, split by width (about 45 % left)."""
+    widths = [c.width for c in annex.columns]
+    total, acc, split = sum(widths), 0.0, 1
+    for i, w in enumerate(widths):
+        acc += w
+        if acc >= total * 0.45:
+            split = max(1, i + 1) if i + 1 < len(widths) else len(widths) - 1
+            break
+    return (0, split - 1), (split, len(widths) - 1)
+
+
+def _merge(ws: Worksheet, row: int, span: tuple[int, int], text: str, fmt) -> None:
+    if span[0] == span[1]:
+        ws.write_string(row, span[0], text, fmt)
+    else:
+        ws.merge_range(row, span[0], row, span[1], text, fmt)
+
+
+def _write_heading(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookContext) -> None:
+    left, right = _spans(annex)
+    full = (0, len(annex.columns) - 1)
+    _merge(ws, 0, left, ctx.authority, styles.centered())
+    _merge(ws, 1, left, ctx.unit_heading, styles.centered(bold=True))
+    _merge(ws, 0, right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles.centered(bold=True))
+    _merge(ws, 1, right, "Độc lập - Tự do - Hạnh phúc", styles.centered(bold=True, underline=1))
+    title = annex.title if annex.code == "TT" else f"Phụ biểu {annex.code[2:]}: {annex.title}"
+    _merge(ws, 3, full, title, styles.title())
+    ws.set_row(3, 36)
+    _merge(ws, 4, full, f"(Kèm theo Báo cáo kết quả thực hiện Chương trình MTQG xây dựng NTM "
+                        f"{ctx.period.label})", styles.centered(italic=True))
+    _merge(ws, 5, left, annex.note, styles.get(italic=True, font_size=11, text_wrap=True))
+    _merge(ws, 5, right, annex.unit_note, styles.get(italic=True, align="right"))
+    ws.set_row(5, 30)
+
+
+def _write_group_header(ws: Worksheet, styles: Styles, annex: Annex) -> None:
+    fmt = styles.header()
+    i = 0
+    while i < len(annex.columns):
+        group = annex.columns[i].group
+        j = i
+        while j + 1 < len(annex.columns) and group and annex.columns[j + 1].group == group:
+            j += 1
+        if group and j > i:
+            ws.merge_range(GROUP_ROW, i, GROUP_ROW, j, group, fmt)
+        else:
+            ws.write_blank(GROUP_ROW, i, None, fmt)
+        i = j + 1
+    ws.set_row(GROUP_ROW, 20)
+
+
+def _addr_fixed(annex: Annex, row: Row) -> Any:
+    rows = {r.code: FIRST_DATA_ROW + i for i, r in enumerate(annex.rows)}
+    cols = {c.key: i for i, c in enumerate(annex.columns)}
+
+    def addr(row_code: str | None, col_key: str | None, _col: str = "") -> str:
+        return xl_rowcol_to_cell(rows[row_code or row.code], cols[col_key or _col])
+
+    return addr
+
+
+def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookContext,
+                      data: Mapping[str, Mapping[str, object]]) -> int:
+    values = {r.code: dict(data.get(r.code, {})) for r in annex.rows}
+    for row in annex.rows:
+        if row.prefill and ctx.prefill(row.prefill) is not None and ctx.locks(row.prefill):
+            values[row.code]["gia_tri"] = ctx.prefill(row.prefill)
+        elif row.prefill and ctx.prefill(row.prefill) is not None:
+            values[row.code].setdefault("gia_tri", ctx.prefill(row.prefill))
+    computed = compute_fixed(annex, values)
+    for i, row in enumerate(annex.rows):
+        r = FIRST_DATA_ROW + i
+        inputs = {c.key for c in annex.row_inputs(row)}
+        locked_prefill = bool(row.prefill and ctx.prefill(row.prefill) is not None
+                              and ctx.locks(row.prefill))
+        for j, col in enumerate(annex.columns):
+            kind = annex.cell_kind(row, col)
+            if col.role == "label":
+                text = {"ma": row.code, "noi_dung": row.label, "dvt": row.unit,
+                        "yeu_cau": row.requirement}.get(col.key, "")
+                ws.write_string(r, j, text, styles.cell(style=row.style, wrap=True,
+                                                        kind="text" if col.key != "ma" else "choice"))
+            elif col.key in row.formulas:
+                formula = row.formulas[col.key]
+                addr = _addr_fixed(annex, row)
+                text = formula.excel(lambda rc, ck: addr(rc, ck, col.key))
+                ws.write_formula(r, j, text, styles.cell(kind=formula.kind, role="formula",
+                                                         style=row.style),
+                                 computed[(row.code, col.key)])
+            elif col.key in inputs:
+                role = "label" if locked_prefill else "input"
+                _write_value(ws, r, j, values[row.code].get(col.key), kind,
+                             styles.cell(kind=kind, role=role, style=row.style, wrap=True))
+                if role == "input":
+                    _validate(ws, r, j, annex, row, col)
+            else:
+                ws.write_blank(r, j, None, styles.cell(style=row.style))
+        ws.set_row(r, _row_height(annex, [values[row.code].get(c.key) for c in annex.columns]
+                                  + [row.label, row.requirement]))
+    return len(annex.rows)
+
+
+def _write_list_rows(ws: Worksheet, styles: Styles, annex: Annex,
+                     rows: Sequence[Mapping[str, object]]) -> int:
+    nrows = max(annex.blank_rows, len(rows) + 5)
+    cols = {c.key: i for i, c in enumerate(annex.columns)}
+    for i in range(nrows):
+        r = FIRST_DATA_ROW + i
+        values = rows[i] if i < len(rows) else {}
+        computed = compute_list_row(annex, values)
+        for j, col in enumerate(annex.columns):
+            if col.formula is not None:
+                text = col.formula.excel(lambda rc, ck: xl_rowcol_to_cell(r, cols[ck]))
+                ws.write_formula(r, j, text, styles.cell(kind=col.kind, role="formula"),
+                                 computed[col.key])
+            else:
+                _write_value(ws, r, j, values.get(col.key), col.kind,
+                             styles.cell(kind=col.kind, role="input", wrap=True))
+        if values:
+            ws.set_row(r, _row_height(annex, [values.get(c.key) for c in annex.columns]))
+    for j, col in enumerate(annex.columns):
+        if col.role == "input":
+            _validate(ws, FIRST_DATA_ROW, j, annex, None, col, last_row=FIRST_DATA_ROW + nrows - 1)
+    return nrows
+
+
+LINE_HEIGHT = 16.5
+
+
+def _row_height(annex: Annex, texts: Sequence[object]) -> float:
+    """Height fitting wrapped text: xlsxwriter cannot autofit rows, and Excel does not on open."""
+    lines = 1
+    widths = {c.key: c.width for c in annex.columns}
+    cols = [c.key for c in annex.columns] + ["noi_dung", "yeu_cau"]
+    for key, text in zip(cols, texts):
+        if isinstance(text, str) and text and key in widths:
+            per_line = max(4.0, widths[key] * 0.95)
+            lines = max(lines, sum(-(-len(part) // int(per_line)) or 1 for part in text.split("\n")))
+    return LINE_HEIGHT * min(lines, 25)
+
+
+def _write_value(ws: Worksheet, r: int, c: int, value: object, kind: str, fmt) -> None:
+    """Write one input value; text always as a string, never as a formula."""
+    if value is None or value == "":
+        ws.write_blank(r, c, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(r, c, str(value), fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value, fmt)
+    elif isinstance(value, (date, datetime)):
+        ws.write_datetime(r, c, value if isinstance(value, datetime)
+                          else datetime.combine(value, datetime.min.time()), fmt)
+    else:
+        ws.write_string(r, c, str(value), fmt)
+
+
+def _validate(ws: Worksheet, r: int, c: int, annex: Annex, row: Row | None, col: Column,
+              last_row: int | None = None) -> None:
+    options = data_validation_options(annex, row, col)
+    if options:
+        ws.data_validation(r, c, last_row if last_row is not None else r, c, options)
+
+
+def _write_signature(ws: Worksheet, styles: Styles, annex: Annex, start: int) -> int:
+    left, right = _spans(annex)
+    plain = styles.centered(italic=True)
+    _merge(ws, start, right, "......., ngày ..... tháng ..... năm ........", plain)
+    _merge(ws, start + 1, left, "NGƯỜI LẬP BIỂU", styles.centered(bold=True))
+    _merge(ws, start + 1, right, "TM. ỦY BAN NHÂN DÂN", styles.centered(bold=True))
+    _merge(ws, start + 2, left, "(Ký, ghi rõ họ tên)", plain)
+    _merge(ws, start + 2, right, "CHỦ TỊCH", styles.centered(bold=True))
+    _merge(ws, start + 3, right, "(Ký tên, đóng dấu)", plain)
+    return start + 7
+
+
+def _set_page(ws: Worksheet, annex: Annex, last_row: int) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
+    ws.center_horizontally()
+    ws.repeat_rows(GROUP_ROW, HEADER_ROW)
+    ws.print_area(0, 0, last_row, len(annex.columns) - 1)
+    ws.set_footer("&C&\"Times New Roman\"Trang &P/&N")
+
+
+GUIDE_LINES = (
+    "1. Biểu mẫu gồm các phụ biểu, mỗi phụ biểu một trang tính (xem danh sách bên dưới).",
+    "2. Chỉ điền vào các ô màu vàng. Ô màu xanh là ô tự tính (tổng, đánh giá tiêu chí, tỷ lệ): "
+    "không gõ đè lên.",
+    "3. Số tiền ghi theo đơn vị triệu đồng. Tỷ lệ ghi số từ 0 đến 100 (ví dụ 96, không ghi 0,96).",
+    "4. Cột Đánh giá chọn Đạt hoặc Chưa đạt trong danh sách thả xuống.",
+    "5. Mã đơn vị, tên đơn vị và kỳ báo cáo đã được điền sẵn: không sửa. Nếu sai, báo lại Phòng "
+    "Nông nghiệp và PTNT để nhận biểu đúng.",
+    "6. Các phụ biểu danh sách (thôn, công trình, sản phẩm OCOP) có sẵn các dòng trống. Nếu cần "
+    "thêm dòng: Review (Xem lại) > Unprotect Sheet (Bỏ bảo vệ trang tính, không có mật khẩu), "
+    "đặt con trỏ ở ô cuối cùng của bảng và nhấn Tab.",
+    "7. Không đổi tên, xóa hoặc thêm trang tính; không chèn cột; không dán cả trang tính từ "
+    "file của xã khác.",
+    "8. Lưu file dạng .xlsx (Excel Workbook) và gửi lại nguyên tên file.",
+)
+
+
+def _write_guide(ws: Worksheet, styles: Styles, annexes: Mapping[str, Annex],
+                 ctx: WorkbookContext) -> None:
+    ws.set_column(0, 0, 14)
+    ws.set_column(1, 1, 100)
+    ws.merge_range(0, 0, 0, 1, "HƯỚNG DẪN ĐIỀN BIỂU MẪU BÁO CÁO NÔNG THÔN MỚI", styles.title())
+    ws.merge_range(1, 0, 1, 1, f"Kỳ báo cáo: {ctx.period.label}"
+                   + (f" — Đơn vị: {ctx.unit.name} (mã {ctx.unit.code})" if ctx.unit else ""),
+                   styles.centered(italic=True))
+    wrap = styles.get(text_wrap=True)
+    for i, line in enumerate(GUIDE_LINES):
+        ws.merge_range(3 + i, 0, 3 + i, 1, line, wrap)
+        ws.set_row(3 + i, 32)
+    top = 4 + len(GUIDE_LINES)
+    ws.write_string(top, 0, "Phụ biểu", styles.header())
+    ws.write_string(top, 1, "Trang tính — nội dung", styles.header())
+    for i, annex in enumerate(annexes.values(), start=1):
+        ws.write_string(top + i, 0, annex.code, styles.cell(kind="choice"))
+        ws.write_string(top + i, 1, f"{annex.sheet} — {annex.title.capitalize()}"
+                        + (" (không bắt buộc)" if annex.optional else ""), styles.cell())
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+    ws.activate()
+
+
+def _write_meta(workbook: xlsxwriter.Workbook, ws: Worksheet, ctx: WorkbookContext) -> None:
+    values = {
+        "template_version": TEMPLATE_VERSION,
+        "unit_code": ctx.unit.code if ctx.unit else "",
+        "unit_name": ctx.unit.name if ctx.unit else "",
+        "period": str(ctx.period),
+        "tool_version": __version__,
+        "created": ctx.period.start_date.isoformat(),
+    }
+    for i, key in enumerate(META_KEYS):
+        ws.write_string(i, 0, key)
+        ws.write_string(i, 1, str(values[key]))
+        if key in META_NAMES:
+            workbook.define_name(META_NAMES[key], f"='{META_SHEET}'!$B${i + 1}")
+    ws.protect("")
+    ws.very_hidden()

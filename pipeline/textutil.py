@@ -1,0 +1,83 @@
+"""Vietnamese text helpers: ASCII file names, slugs, matching keys, unit-type prefixes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Unit-type words that may precede a name, each with the canonical type it stands for.
+# Compared word by word through `fold`, so "XÃ", "xa" and "Xã" all match "Xã".
+# Abbreviations are what clerks type in file names and cells ("TT Thường Xuân",
+# "X. Thọ Thanh"); single letters count only with their dot, so "X Thọ Thanh" is left alone.
+UNIT_PREFIXES: dict[str, str] = {
+    "Thị trấn": "Thị trấn",
+    "Thị xã": "Thị xã",
+    "Thành phố": "Thành phố",
+    "Đặc khu": "Đặc khu",
+    "Phường": "Phường",
+    "Huyện": "Huyện",
+    "Quận": "Quận",
+    "Tỉnh": "Tỉnh",
+    "Xã": "Xã",
+    "TT.": "Thị trấn",
+    "TT": "Thị trấn",
+    "TX.": "Thị xã",
+    "TX": "Thị xã",
+    "TP.": "Thành phố",
+    "TP": "Thành phố",
+    "X.": "Xã",
+    "P.": "Phường",
+    "H.": "Huyện",
+    "Q.": "Quận",
+}
+
+_NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove Vietnamese tone and vowel marks and map đ/Đ to d/D; case is kept."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.replace("đ", "d").replace("Đ", "D")
+
+
+def ascii_name(text: str) -> str:
+    """ASCII-only name for file names: "Xã Thọ Thanh" -> "XaThoThanh"."""
+    return _NON_ALNUM.sub("", strip_diacritics(text))
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by underscores: "Xã Thọ Thanh" -> "xa_tho_thanh"."""
+    return _NON_ALNUM.sub("_", strip_diacritics(text).lower()).strip("_")
+
+
+def fold(text: str) -> str:
+    """Matching key: lower case, no diacritics, đ -> d, single spaces, stripped."""
+    return " ".join(strip_diacritics(text).lower().split())
+
+
+def split_unit_prefix(name: str) -> tuple[str | None, str]:
+    """Split "Xã Thọ Thanh" into ("Xã", "Thọ Thanh").
+
+    The first item is the canonical unit type (an abbreviation such as "TT" gives
+    "Thị trấn"), or None when the name has no prefix or is nothing but one. The
+    second is the rest, NFC with single spaces.
+    """
+    words = unicodedata.normalize("NFC", name).split()
+    for prefix, kind in UNIT_PREFIXES.items():
+        size = len(prefix.split())
+        if len(words) > size and fold(" ".join(words[:size])) == fold(prefix):
+            return kind, " ".join(words[size:])
+    return None, " ".join(words)
+
+
+def strip_unit_prefix(name: str) -> str:
+    """Drop one leading unit-type word: "Xã Thọ Thanh" -> "Thọ Thanh".
+
+    A name whose rest would be a bare number ("Phường 1", "Quận 12") is kept
+    whole, as the official short names do: the number alone names nothing.
+    """
+    kind, rest = split_unit_prefix(name)
+    if kind is None or rest.replace(" ", "").isdigit():
+        return " ".join(unicodedata.normalize("NFC", name).split())
+    return rest
