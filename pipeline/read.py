@@ -8,6 +8,7 @@ files named .xlsx. Nothing here writes to the input file.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,8 @@ MAX_SHEET_ROWS = 5000
 #: Rows after the header scanned for the header itself when the table is not found by name.
 HEADER_SEARCH_ROWS = 40
 #: Text that ends an annex's data area: the signature block.
-STOP_WORDS = ("nguoi lap bieu", "tm. uy ban nhan dan", "chu tich")
+STOP_WORDS = ("nguoi lap bieu", "tm. uy ban nhan dan", "chu tich", "tm. ubnd")
+SIGNATURE_DATE = re.compile(r"^\.{3,}, ngay \.{3,}")
 BLANK_RUN_END = 6
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -271,35 +273,44 @@ def read_annex(book: Workbook, annex: Annex) -> AnnexRead:
             out.findings.append(Finding.make(
                 "column-missing", sheet=location.sheet,
                 cell=xl_rowcol_to_cell(location.header_row, 0), note=col.title))
-    _check_merged(book, location, out)
+    rows = _data_rows(grid, location)
+    _check_merged(book, location, rows, out)
     if annex.kind == "list":
-        _read_list(grid, annex, location, out)
+        _read_list(grid, annex, location, rows, out)
     else:
-        _read_fixed(grid, annex, location, out)
+        _read_fixed(grid, annex, location, rows, out)
     return out
 
 
+def _is_stop_row(row: list[Any]) -> bool:
+    """The signature block under the table: exact texts only, so commune text never stops reading."""
+    for value in row:
+        if isinstance(value, str):
+            text = fold(value)
+            if text in STOP_WORDS or SIGNATURE_DATE.match(text):
+                return True
+    return False
+
+
 def _data_rows(grid: list[list[Any]], location: Location) -> range:
-    """Rows after the header up to the signature block or a long run of blank rows."""
+    """Rows after the header: to the table's end, then on while rows are filled (rows a commune
+    appended below the table); without a table, up to the signature block or a run of blank rows."""
     start = location.header_row + 1
-    blank_run = 0
-    last = start - 1
-    r = start
     table_end = location.end_row if location.end_row is not None else -1
-    while r < len(grid):
+    last = start - 1
+    blank_run = 0
+    for r in range(start, len(grid)):
         row = grid[r]
-        texts = [fold(v) for v in row[:4] if isinstance(v, str)]
-        if any(t.startswith(w) for t in texts for w in STOP_WORDS) or any(
-                t.startswith(".......") or "ngay ....." in t for t in texts):
+        if _is_stop_row(row):
             break
         if any(v not in ("", None) for v in row):
             blank_run = 0
             last = r
         else:
             blank_run += 1
-            if blank_run >= BLANK_RUN_END and r > table_end:
+            limit = 1 if location.end_row is not None else BLANK_RUN_END
+            if r > table_end and blank_run >= limit:
                 break
-        r += 1
     return range(start, max(last, table_end) + 1)
 
 
@@ -309,7 +320,7 @@ def _code_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _read_fixed(grid, annex: Annex, location: Location, out: AnnexRead) -> None:
+def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: AnnexRead) -> None:
     code_col = location.columns.get("ma")
     if code_col is None:
         return
@@ -317,7 +328,7 @@ def _read_fixed(grid, annex: Annex, location: Location, out: AnnexRead) -> None:
     seen: set[str] = set()
     value_cols = [(c, location.columns[c.key]) for c in annex.columns
                   if c.role != "label" and c.key in location.columns]
-    for r in _data_rows(grid, location):
+    for r in data_rows:
         code = _code_text(_cell(grid, r, code_col))
         values = [(col, c, _cell(grid, r, c)) for col, c in value_cols]
         if code not in rows:
@@ -349,10 +360,10 @@ def _read_fixed(grid, annex: Annex, location: Location, out: AnnexRead) -> None:
                                              note=row.code))
 
 
-def _read_list(grid, annex: Annex, location: Location, out: AnnexRead) -> None:
+def _read_list(grid, annex: Annex, location: Location, data_rows: range, out: AnnexRead) -> None:
     cols = [(col, location.columns[col.key]) for col in annex.columns if col.key in location.columns]
     n = 0
-    for r in _data_rows(grid, location):
+    for r in data_rows:
         values = [(col, c, _cell(grid, r, c)) for col, c in cols]
         if all(v is None for col, _c, v in values if col.role == "input"):
             continue
@@ -366,11 +377,11 @@ def _read_list(grid, annex: Annex, location: Location, out: AnnexRead) -> None:
                                   xl_rowcol_to_cell(r, c), "formula" if col.formula else "input"))
 
 
-def _check_merged(book: Workbook, location: Location, out: AnnexRead) -> None:
-    first = location.header_row + 1
+def _check_merged(book: Workbook, location: Location, data_rows: range, out: AnnexRead) -> None:
+    last_col = max(location.columns.values())
     for rng in book.merged(location.sheet):
         (r0, c0), (r1, c1) = rng
-        if r0 >= first and c0 <= max(location.columns.values()) and r0 <= first + 500:
+        if r0 in data_rows and c0 <= last_col:
             out.findings.append(Finding.make(
                 "merged-cells", sheet=location.sheet, cell=xl_rowcol_to_cell(r0, c0),
                 note=f"{xl_rowcol_to_cell(r0, c0)}:{xl_rowcol_to_cell(r1, c1)}"))

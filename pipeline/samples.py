@@ -107,7 +107,8 @@ def _indicators(rng: random.Random, villages: int) -> dict:
         data[code] = {"thuc_hien": value, "cung_ky": max(0, value + rng.randint(-3, 3)),
                       "ke_hoach": value + rng.randint(0, 10)}
     for code, value in rates.items():
-        data[code] = {"thuc_hien": round(value, 1), "cung_ky": round(max(0, value - rng.uniform(0, 3)), 1),
+        change = rng.uniform(0, 3) * (-1 if code == "14" else 1)  # poverty falls as others rise
+        data[code] = {"thuc_hien": round(value, 1), "cung_ky": round(min(100, max(0, value - change)), 1),
                       "ke_hoach": round(min(100, value + 1), 1)}
     income = round(rng.uniform(38, 62), 1)
     data["13"] = {"thuc_hien": income, "cung_ky": round(income * 0.93, 1), "ke_hoach": round(income * 1.05, 1)}

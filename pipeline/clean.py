@@ -1,0 +1,132 @@
+"""Normalize raw cells (long form, all units at once) into typed values, using the annex rules.
+
+Parsing is not validating: this step turns what communes type (``1.234,5``, ``90%``, ``đạt``, TCVN3
+text) into clean values and notes what it changed; it never decides that a value is wrong. A value
+it cannot convert stays missing, and the schema (``schema.py``) reports it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import lru_cache
+
+import pandas as pd
+
+from pipeline.annexes import Annex
+from pipeline.findings import Finding
+from pipeline.normalize import Parsed, clean_text, parse_choice, parse_number
+
+NUMERIC = ("int", "money", "number", "percent", "year")
+#: Columns of the long cells frame produced by intake.
+CELL_COLUMNS = ("unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "raw")
+#: Normalizations too trivial to report (stray spaces).
+QUIET = frozenset({"text-space"})
+RULE_COLUMNS = ("kind", "min", "max", "choices", "max_length", "required", "unique", "title",
+                "row_label")
+
+
+def rules_table(annexes: Mapping[str, Annex]) -> pd.DataFrame:
+    """One row per (annex, row key, column) with the rules of that cell; list annexes use row "*"."""
+    records = []
+    for annex in annexes.values():
+        if annex.kind == "list":
+            for col in annex.columns:
+                if col.role == "label":
+                    continue
+                records.append(_rule_record(annex, None, col, "*"))
+            continue
+        for row in annex.rows:
+            keys = {c.key for c in annex.row_inputs(row)} | set(row.formulas)
+            for col in annex.columns:
+                if col.key in keys:
+                    records.append(_rule_record(annex, row, col, row.code))
+    return pd.DataFrame.from_records(records)
+
+
+def _rule_record(annex: Annex, row, col, row_key: str) -> dict:
+    lo, hi = annex.cell_bounds(row, col)
+    kind = annex.cell_kind(row, col)
+    formula = row.formulas.get(col.key) if row is not None else col.formula
+    if formula is not None:
+        kind = formula.kind
+        lo = hi = None
+    max_length = (row.max_length if row is not None and col.kind == "row" else None) or col.max_length
+    required = (row.required and col.role == "input") if row is not None else col.required
+    return {
+        "annex": annex.code, "row_key": row_key, "column": col.key, "kind": kind,
+        "min": lo, "max": hi, "choices": annex.cell_choices(row, col), "max_length": max_length,
+        "required": bool(required) and formula is None, "unique": col.key in annex.unique,
+        "title": col.title, "row_label": row.label if row is not None else "",
+    }
+
+
+def with_rules(cells: pd.DataFrame, rules: pd.DataFrame, annexes: Mapping[str, Annex]) -> pd.DataFrame:
+    """Attach the rule of each cell (list annexes match on row "*")."""
+    list_annexes = [a.code for a in annexes.values() if a.kind == "list"]
+    frame = cells.assign(row_key=cells["row_code"].where(~cells["annex"].isin(list_annexes), "*"))
+    return frame.merge(rules, on=["annex", "row_key", "column"], how="left")
+
+
+@lru_cache(maxsize=65536)
+def _parse(raw: object, kind: str, choices: tuple[str, ...]) -> Parsed:
+    if kind in NUMERIC:
+        return parse_number(raw, percent=kind == "percent", integer=kind in ("int", "year"))
+    if kind == "choice":
+        if isinstance(raw, float) and raw.is_integer():
+            raw = str(int(raw))
+        return parse_choice(raw, choices) if choices else clean_text(raw)
+    if kind == "value":
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            return Parsed(float(raw), True, None, None)
+        number = parse_number(raw)
+        return number if number.ok and number.value is not None else clean_text(raw)
+    if kind == "date":
+        return _parse_date(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = str(int(raw))
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        raw = str(raw)
+    return clean_text(raw)
+
+
+def _parse_date(raw: object) -> Parsed:
+    if isinstance(raw, datetime):
+        return Parsed(raw.date(), True, None, None)
+    if isinstance(raw, date):
+        return Parsed(raw, True, None, None)
+    if isinstance(raw, str):
+        for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+            try:
+                return Parsed(datetime.strptime(raw.strip(), fmt).date(), True, None, None)
+            except ValueError:
+                continue
+    return Parsed(None, False, None, "not-a-date")
+
+
+def normalize_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """Add ``value`` (clean), ``number`` (float or NaN) and ``parse_code`` to a frame with rules."""
+    values, numbers, codes, findings = [], [], [], []
+    for rec in frame[["raw", "kind", "choices", "unit_code", "file", "sheet", "cell", "role"]].itertuples(
+            index=False):
+        raw = rec.raw
+        if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+            values.append(None), numbers.append(math.nan), codes.append(None)
+            continue
+        if rec.kind in NUMERIC and isinstance(raw, float):  # the common case: Excel already typed it
+            values.append(raw), numbers.append(raw), codes.append(None)
+            continue
+        parsed = _parse(raw, rec.kind if isinstance(rec.kind, str) else "text",
+                        rec.choices if isinstance(rec.choices, tuple) else ())
+        value = parsed.value if parsed.ok else None
+        values.append(value)
+        numbers.append(float(value) if isinstance(value, (int, float)) and not isinstance(value, bool)
+                       else math.nan)
+        codes.append(parsed.code)
+        if parsed.ok and parsed.note and rec.role == "input" and parsed.code not in QUIET:
+            code = "text-legacy-font" if parsed.code in ("text-tcvn3", "text-vni") else "value-normalized"
+            findings.append(Finding.make(code, unit_code=rec.unit_code, file=rec.file, sheet=rec.sheet,
+                                         cell=rec.cell, note=parsed.note))
+    out = frame.assign(value=values, number=numbers, parse_code=codes)
+    return out, findings

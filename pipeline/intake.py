@@ -1,0 +1,162 @@
+"""Intake of one file: refuse it safely or read its annexes, and say which unit and period it is.
+
+Never raises for bad input: every problem becomes a Finding on the file's result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import TEMPLATE_VERSION
+from pipeline.annexes import Annex
+from pipeline.findings import Finding
+from pipeline.read import Cell, ReadError, Workbook, read_annex
+from pipeline.registry import Registry
+from pipeline.textutil import fold
+
+#: Template versions the reader maps by column titles (same layout family).
+COMPATIBLE_PREFIX = TEMPLATE_VERSION.rsplit(".", 1)[0] + "."
+
+
+@dataclass
+class FileResult:
+    path: Path
+    file: str                      # path relative to the input folder, with "/"
+    mtime: float
+    unit_code: str | None = None
+    unit_name: str | None = None
+    period: str | None = None
+    version: str | None = None
+    cells: list[Cell] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    #: "read": data usable; "refused": unreadable or not this run's (wrong period, unknown unit);
+    #: "skipped": not a workbook; "superseded": an older file of a unit that sent two.
+    status: str = "read"
+
+    def add(self, code: str, **kw) -> None:
+        self.findings.append(Finding.make(code, unit_code=self.unit_code or "", file=self.file, **kw))
+
+
+def intake_file(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Registry,
+                period: str) -> FileResult:
+    result = FileResult(path=path, file=rel, mtime=path.stat().st_mtime)
+    try:
+        book = Workbook(path)
+    except ReadError as exc:
+        result.status = "skipped" if exc.code == "file-skipped" else "refused"
+        result.add(exc.code, note=exc.note)
+        _guess_unit_from_name(result, registry)
+        return result
+    try:
+        _read_book(book, result, annexes, registry, period)
+    except ReadError as exc:
+        result.status = "refused"
+        result.cells = []
+        result.add(exc.code, note=exc.note)
+    except Exception as exc:  # a defect we did not foresee must not lose the other communes
+        result.status = "refused"
+        result.cells = []
+        result.add("file-corrupt", note=f"{type(exc).__name__}: {str(exc)[:100]}")
+    finally:
+        book.close()
+    return result
+
+
+def _read_book(book: Workbook, result: FileResult, annexes: Mapping[str, Annex], registry: Registry,
+               period: str) -> None:
+    if book.format in ("xls", "ods", "xlsb"):
+        result.add("file-old-format", note=f".{book.format}")
+    reads = {code: read_annex(book, annex) for code, annex in annexes.items()}
+    tt = {c.row_code: c for c in reads["TT"].cells}
+    meta = book.meta()
+    if not _identify(result, meta, tt, registry, period):
+        result.findings.extend(_with_file(f, result) for r in reads.values() for f in r.findings)
+        return
+    for read in reads.values():
+        result.findings.extend(_with_file(f, result) for f in read.findings)
+        result.cells.extend(read.cells)
+
+
+def _with_file(finding: Finding, result: FileResult) -> Finding:
+    return Finding(**{**finding.to_dict(), "unit_code": result.unit_code or "", "file": result.file})
+
+
+def _text(cell: Cell | None) -> str:
+    if cell is None or cell.value is None:
+        return ""
+    value = cell.value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _identify(result: FileResult, meta: dict[str, str], tt: dict[str, Cell], registry: Registry,
+              period: str) -> bool:
+    """Unit, period and version from the hidden fields, then TT, then the unit name."""
+    version = meta.get("template_version", "")
+    result.version = version or None
+    if not version and not tt:
+        result.status = "refused"
+        result.add("template-unknown", note="không có trang Thông tin chung và thông tin ẩn của biểu mẫu")
+        return False
+    if version and version != TEMPLATE_VERSION:
+        if not version.startswith(COMPATIBLE_PREFIX):
+            result.status = "refused"
+            result.add("template-unknown", note=f"phiên bản {version}")
+            return False
+        result.add("template-version", note=version)
+
+    meta_code, tt_code = meta.get("unit_code", ""), _text(tt.get("MA_DV"))
+    unit = registry.unit(meta_code) if meta_code else None
+    tt_unit = registry.unit(tt_code) if tt_code else None
+    if unit is None:
+        unit = tt_unit
+    if unit is None:
+        name = _text(tt.get("TEN_DV")) or meta.get("unit_name", "")
+        unit = registry.match_name(name) if name else None
+        unit = unit or registry.match_name(result.path.stem)
+        if unit is not None:
+            result.unit_code, result.unit_name = unit.code, unit.name
+            result.add("unit-from-name", note=f"'{name or result.path.name}' → {unit.name}")
+    if unit is None:
+        result.status = "refused"
+        shown = tt_code or meta_code or _text(tt.get("TEN_DV")) or "không có mã"
+        cell = tt.get("MA_DV")
+        result.add("unit-unknown", note=f"mã '{shown}'" if shown else "",
+                   sheet=cell.sheet if cell else "", cell=cell.cell if cell else "")
+        return False
+    result.unit_code, result.unit_name = unit.code, unit.name
+    if tt_code and tt_code != unit.code:
+        cell = tt["MA_DV"]
+        result.add("unit-mismatch", sheet=cell.sheet, cell=cell.cell,
+                   note=f"mã trong trang Thông tin chung là {tt_code}, biểu mẫu cấp cho {unit.code}")
+    tt_name = _text(tt.get("TEN_DV"))
+    if tt_name and fold(tt_name) != fold(unit.name) and not tt_code:
+        cell = tt["TEN_DV"]
+        result.add("unit-mismatch", sheet=cell.sheet, cell=cell.cell,
+                   note=f"tên '{tt_name}' khác {unit.name}")
+
+    found_period = meta.get("period") or _text(tt.get("KY"))
+    tt_period = _text(tt.get("KY"))
+    result.period = found_period or None
+    wrong = [p for p in {found_period, tt_period} if p and p.upper() != period.upper()]
+    if wrong:
+        result.status = "refused"
+        cell = tt.get("KY")
+        result.add("period-mismatch", sheet=cell.sheet if cell else "", cell=cell.cell if cell else "",
+                   note=", ".join(sorted(wrong)))
+        return False
+    return True
+
+
+def _guess_unit_from_name(result: FileResult, registry: Registry) -> None:
+    """An unreadable file still tells whose it is when its name does (``15652_ThoThanh.xlsx``)."""
+    stem = result.path.stem
+    code = stem.split("_", 1)[0]
+    unit = registry.unit(code) if code.isdigit() else None
+    unit = unit or registry.match_name(stem)
+    if unit is not None and result.status == "refused":
+        result.unit_code, result.unit_name = unit.code, unit.name
+        result.findings = [_with_file(f, result) for f in result.findings]

@@ -1,0 +1,216 @@
+"""``consolidate``: discover → read → normalize → validate → rules → consolidate → write.
+
+Each stage has one input and one output; the writers put everything in a temporary folder first and
+move it into ``output/`` only when all of it was written, so a failed run leaves the last good output.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.annexes import load_annexes
+from pipeline.clean import normalize_cells, rules_table, with_rules
+from pipeline.discover import discover
+from pipeline.findings import ERROR, INFO, WARNING, Finding
+from pipeline.intake import FileResult, intake_file
+from pipeline.period import Period, PeriodError
+from pipeline.progress import progress
+from pipeline.rules import check_rules
+from pipeline.schema import validate_cells
+from pipeline.settings import Settings
+from pipeline.textutil import ascii_name, strip_unit_prefix
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_INPUT = REPO / "input"
+DEFAULT_OUTPUT = REPO / "output"
+SAMPLES = REPO / "templates" / "mau"
+
+STATUS_OK = "Hợp lệ"
+STATUS_WARN = "Có cảnh báo"
+STATUS_ERROR = "Có lỗi"
+STATUS_MISSING = "Chưa nộp"
+
+
+@dataclass
+class RunResult:
+    """Everything the writers need."""
+
+    settings: Settings
+    period: Period
+    input_dir: Path
+    files: list[FileResult]
+    cells: pd.DataFrame                 # every cell read, clean, with ``usable``
+    findings: list[Finding]
+    units: pd.DataFrame                 # one row per registry unit: status, file, counts
+    used_samples: bool = False
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def district_slug(self) -> str:
+        return ascii_name(strip_unit_prefix(self.settings.registry.name))
+
+
+def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir: Path | None = None,
+                period: str | None = None, strict: bool = False, quiet: bool = False) -> int:
+    from pipeline.write import write_outputs
+
+    try:
+        run_period = Period.parse(period) if period else settings.period
+    except PeriodError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    folder, used_samples = _input_folder(input_dir, run_period)
+    if not folder.is_dir():
+        print(f"Lỗi: không tìm thấy thư mục {folder}.", file=sys.stderr)
+        return 2
+    if used_samples and not quiet:
+        print(f"Thư mục input/ chưa có file của xã: chạy thử với các file mẫu trong {folder}.")
+    result = run_checks(settings, run_period, folder, quiet=quiet)
+    result.used_samples = used_samples
+    out = Path(output_dir) if output_dir else DEFAULT_OUTPUT
+    try:
+        write_outputs(result, out)
+    except OSError as exc:
+        print(f"Lỗi: không ghi được kết quả vào {out} ({exc}). Kết quả lần trước được giữ nguyên. "
+              "Nếu file kết quả đang mở trong Excel, hãy đóng lại rồi chạy lại.", file=sys.stderr)
+        return 3
+    if not quiet:
+        print_summary(result)
+    if strict and any(f.level == ERROR for f in result.findings):
+        print("Có Lỗi và đang chạy với --strict: mã thoát 1.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _input_folder(input_dir: Path | None, period: Period) -> tuple[Path, bool]:
+    if input_dir is not None:
+        return Path(input_dir), False
+    if DEFAULT_INPUT.is_dir() and discover(DEFAULT_INPUT):
+        return DEFAULT_INPUT, False
+    return SAMPLES / str(period), True
+
+
+def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool = False) -> RunResult:
+    annexes = load_annexes()
+    registry = settings.registry
+    files: list[FileResult] = []
+    found = discover(folder)
+    workbooks = [f for f in found if f.kind == "workbook"]
+    for f in found:
+        if f.kind != "workbook":
+            result = FileResult(path=f.path, file=f.rel, mtime=f.path.stat().st_mtime, status="skipped")
+            if f.kind == "lock":
+                result.add("file-lock", note=f.path.name)
+            else:
+                result.add("file-skipped", note=f.path.name)
+            files.append(result)
+    items: Iterable = workbooks if quiet else progress(workbooks, "Đọc file của các xã")
+    for f in items:
+        files.append(intake_file(f.path, f.rel, annexes, registry, str(period)))
+    _resolve_duplicates(files)
+    cells, findings = _check_cells(files, annexes)
+    findings = [f for r in files for f in r.findings] + findings
+    units = _unit_status(settings, files, findings)
+    return RunResult(settings, period, folder, files, cells, findings, units)
+
+
+def _resolve_duplicates(files: list[FileResult]) -> None:
+    """A unit that sent several files: the newest (then the last by name) wins; all are named."""
+    by_unit: dict[str, list[FileResult]] = {}
+    for r in files:
+        if r.status == "read" and r.unit_code:
+            by_unit.setdefault(r.unit_code, []).append(r)
+    for unit, group in by_unit.items():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda r: (r.mtime, r.file))
+        winner = group[-1]
+        names = ", ".join(r.file for r in group)
+        for r in group[:-1]:
+            r.status = "superseded"
+        winner.add("duplicate-file", note=f"{names}; dùng file mới nhất {winner.file}")
+
+
+def _check_cells(files: list[FileResult], annexes) -> tuple[pd.DataFrame, list[Finding]]:
+    records = [(r.unit_code, r.file, c.sheet, c.cell, c.annex, c.row_code, c.column, c.role, c.value)
+               for r in files if r.status == "read" for c in r.cells]
+    frame = pd.DataFrame.from_records(records, columns=[
+        "unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "raw"])
+    if frame.empty:
+        return frame.assign(value=None, number=np.nan, usable=False), []
+    frame = with_rules(frame, rules_table(annexes), annexes)
+    frame, notes = normalize_cells(frame)
+    frame = frame.reset_index(drop=True)
+    errors, bad = validate_cells(frame, annexes)
+    frame["usable"] = ~bad
+    cross = check_rules(frame[frame["usable"]], annexes)
+    # A cross-rule Lỗi makes its cell unusable too.
+    flagged = {(f.file, f.sheet, f.cell) for f in cross if f.level == ERROR}
+    if flagged:
+        keys = list(zip(frame["file"], frame["sheet"], frame["cell"]))
+        frame["usable"] &= [k not in flagged for k in keys]
+    return frame, notes + errors + cross
+
+
+def _unit_status(settings: Settings, files: list[FileResult], findings: list[Finding]) -> pd.DataFrame:
+    rows = []
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for f in findings:
+        c = counts.setdefault((f.unit_code, f.file), {ERROR: 0, WARNING: 0, INFO: 0})
+        c[f.level] = c.get(f.level, 0) + 1
+    deadline = settings.deadline
+    for unit in settings.registry.units:
+        mine = [r for r in files if r.unit_code == unit.code]
+        used = next((r for r in mine if r.status == "read"), None)
+        shown = used or (max(mine, key=lambda r: r.mtime) if mine else None)
+        c = counts.get((unit.code, shown.file), {}) if shown else {}
+        if shown is None:
+            status = STATUS_MISSING
+        elif used is None or c.get(ERROR, 0):
+            status = STATUS_ERROR
+        elif c.get(WARNING, 0):
+            status = STATUS_WARN
+        else:
+            status = STATUS_OK
+        received = pd.Timestamp.fromtimestamp(shown.mtime) if shown else pd.NaT
+        rows.append({
+            "unit_code": unit.code, "unit_name": unit.name, "status": status,
+            "usable": used is not None,
+            "file": shown.file if shown else "", "files": "; ".join(r.file for r in mine),
+            "received": received,
+            "on_time": (received.date() <= deadline) if (shown and deadline) else None,
+            "errors": c.get(ERROR, 0), "warnings": c.get(WARNING, 0), "infos": c.get(INFO, 0),
+        })
+    # Files of units outside the registry still show, so nothing a commune sent is lost.
+    for r in files:
+        if r.status in ("refused", "read") and (not r.unit_code or
+                                                settings.registry.unit(r.unit_code) is None):
+            c = counts.get((r.unit_code or "", r.file), {})
+            rows.append({"unit_code": r.unit_code or "", "unit_name": r.unit_name or "(không xác định)",
+                         "status": STATUS_ERROR, "usable": False, "file": r.file, "files": r.file,
+                         "received": pd.Timestamp.fromtimestamp(r.mtime), "on_time": None,
+                         "errors": c.get(ERROR, 0), "warnings": c.get(WARNING, 0),
+                         "infos": c.get(INFO, 0)})
+    return pd.DataFrame(rows)
+
+
+def print_summary(result: RunResult) -> None:
+    units = result.units
+    width = max([len(n) for n in units["unit_name"]] + [10])
+    print()
+    print(f"{'Mã':<6} {'Đơn vị':<{width}} {'Tình trạng':<12} {'Lỗi':>4} {'C.báo':>5}  File")
+    for rec in units.itertuples(index=False):
+        print(f"{rec.unit_code:<6} {rec.unit_name:<{width}} {rec.status:<12} {rec.errors:>4} "
+              f"{rec.warnings:>5}  {rec.file}")
+    tally = units["status"].value_counts()
+    print()
+    print("Tổng: " + ", ".join(f"{k} {v}" for k, v in tally.items()))
+    for label, path in result.outputs.items():
+        print(f"{label}: {path}")

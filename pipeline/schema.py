@@ -1,0 +1,155 @@
+"""The pandera schema of the long cells frame, built from the annex rules; failures become Findings.
+
+All units are validated in one call (lazy, so every failure is collected): each check's ``name`` is
+a finding code, and each failing index points back to one Excel cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline.annexes import Annex
+from pipeline.findings import Finding
+from pipeline.textutil import fold
+
+NUMERIC = ("int", "money", "number", "percent", "year")
+A1 = r"^[A-Z]{1,3}[1-9][0-9]*$"
+
+
+def _present(df: pd.DataFrame) -> pd.Series:
+    return df["raw"].notna() & (df["raw"].astype(str).str.strip() != "")
+
+
+def _numeric_ok(df: pd.DataFrame) -> pd.Series:
+    """A numeric cell holding something must have parsed to a number."""
+    numeric = df["kind"].isin(NUMERIC)
+    return ~(numeric & _present(df) & df["number"].isna()
+             & ~df["parse_code"].isin(["blank-dash", "not-integer"]))
+
+
+def _integer_ok(df: pd.DataFrame) -> pd.Series:
+    whole = df["kind"].isin(["int", "year"])
+    return ~(whole & ((df["number"] % 1).abs() > 1e-9)) & (df["parse_code"] != "not-integer")
+
+
+def _range_ok(df: pd.DataFrame) -> pd.Series:
+    number = df["number"]
+    low = df["min"].astype(float)
+    high = df["max"].astype(float)
+    below = low.notna() & number.notna() & (number < low - 1e-9)
+    above = high.notna() & number.notna() & (number > high + 1e-9)
+    return ~(below | above)
+
+
+def _choice_ok(df: pd.DataFrame) -> pd.Series:
+    return ~((df["kind"] == "choice") & _present(df) & df["value"].isna())
+
+
+def _date_ok(df: pd.DataFrame) -> pd.Series:
+    return ~((df["kind"] == "date") & _present(df) & df["value"].isna())
+
+
+def _required_ok(df: pd.DataFrame) -> pd.Series:
+    blank = df["value"].isna() | (df["value"].astype(str).str.strip() == "")
+    return ~(df["required"].fillna(False).astype(bool) & blank)
+
+
+def _length_ok(df: pd.DataFrame) -> pd.Series:
+    text = df["value"].where(df["value"].map(lambda v: isinstance(v, str)), "")
+    limit = df["max_length"].astype(float)
+    return ~(limit.notna() & (text.str.len() > limit))
+
+
+def _unique_ok(df: pd.DataFrame) -> pd.Series:
+    mask = df["unique"].fillna(False).astype(bool) & df["value"].notna()
+    keys = pd.DataFrame({
+        "unit": df["unit_code"], "file": df["file"], "annex": df["annex"], "column": df["column"],
+        "text": df["value"].map(lambda v: fold(str(v))),
+    })[mask]
+    dup = keys.duplicated(keep="first")
+    out = pd.Series(True, index=df.index)
+    out[dup[dup].index] = False
+    return out
+
+
+#: Finding code → vectorized check over the whole frame (True = fine).
+CHECKS = {
+    "not-a-number": _numeric_ok,
+    "not-integer": _integer_ok,
+    "out-of-range": _range_ok,
+    "not-in-list": _choice_ok,
+    "not-a-date": _date_ok,
+    "required-missing": _required_ok,
+    "too-long": _length_ok,
+    "duplicate-value": _unique_ok,
+}
+
+
+def build_schema(annexes: Mapping[str, Annex]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "unit_code": pa.Column(str, nullable=True),
+            "annex": pa.Column(str, pa.Check.isin(list(annexes)), title="Phụ biểu"),
+            "cell": pa.Column(str, pa.Check.str_matches(A1), title="Ô Excel"),
+            "number": pa.Column(float, nullable=True),
+        },
+        checks=[pa.Check(fn, name=code, error=code) for code, fn in CHECKS.items()],
+        name="cells",
+        description="Every value read from the communes' annexes, one row per Excel cell.",
+    )
+
+
+def validate_cells(frame: pd.DataFrame, annexes: Mapping[str, Annex]) -> tuple[list[Finding], np.ndarray]:
+    """Findings of every failed check and a boolean mask of the cells that must not be used."""
+    if frame.empty:
+        return [], np.zeros(0, dtype=bool)
+    frame = frame.reset_index(drop=True)
+    try:
+        build_schema(annexes).validate(frame, lazy=True)
+        return [], np.zeros(len(frame), dtype=bool)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    findings: list[Finding] = []
+    bad = np.zeros(len(frame), dtype=bool)
+    for check, index in cases[["check", "index"]].drop_duplicates().itertuples(index=False):
+        if check not in CHECKS or index is None or pd.isna(index):
+            continue
+        i = int(index)
+        row = frame.iloc[i]
+        bad[i] = True
+        findings.append(_finding(check, row))
+    return findings, bad
+
+
+def _finding(code: str, row: pd.Series) -> Finding:
+    value = row["raw"] if code in ("not-a-number", "not-in-list", "not-a-date") else row["value"]
+    note = ""
+    if code == "out-of-range":
+        note = _range_note(row["min"], row["max"])
+    elif code == "not-in-list":
+        note = "; ".join(row["choices"]) if isinstance(row["choices"], tuple) else ""
+    elif code == "required-missing":
+        note = row["row_label"] or row["title"]
+    elif code == "too-long":
+        value = len(str(row["value"]))
+        note = int(row["max_length"])
+    elif code == "duplicate-value":
+        note = row["title"]
+    return Finding.make(code, unit_code=row["unit_code"] or "", file=row["file"], sheet=row["sheet"],
+                        cell=row["cell"], value=value, note=note)
+
+
+def _range_note(low: object, high: object) -> str:
+    def show(x: float) -> str:
+        return f"{x:g}".replace(".", ",")
+    has_low = low is not None and not pd.isna(low)
+    has_high = high is not None and not pd.isna(high)
+    if has_low and has_high:
+        return f"từ {show(low)} đến {show(high)}"
+    if has_low:
+        return f"từ {show(low)} trở lên"
+    return f"không quá {show(high)}" if has_high else ""

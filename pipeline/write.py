@@ -1,0 +1,138 @@
+"""Write every output of a run atomically: build in a temporary folder, then move into place."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import TEMPLATE_VERSION, __version__
+from pipeline.findings import Finding
+from pipeline.run import RunResult
+from pipeline.textutil import ascii_name, strip_unit_prefix
+
+FEEDBACK_DIR = "phan_hoi"
+
+
+def write_outputs(result: RunResult, out: Path) -> None:
+    from pipeline.write_feedback import write_feedback
+    from pipeline.write_report import write_check_report
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".tmp-run-", dir=out))
+    try:
+        names = _names(result)
+        write_findings_csv(result.findings, stage / names["findings"])
+        write_values_csv(result, stage / names["values"])
+        feedback = write_feedback(result, stage / FEEDBACK_DIR)
+        write_check_report(result, stage / names["report"], feedback)
+        try:
+            from pipeline.write_summary import write_summary
+        except ImportError:
+            write_summary = None
+        if write_summary is not None:
+            write_summary(result, stage / names["summary"])
+        outputs = {
+            "Bảng tổng hợp": names["summary"] if write_summary else None,
+            "Báo cáo kiểm tra": names["report"],
+            "Phát hiện (CSV)": names["findings"],
+            "Số liệu (CSV)": names["values"],
+            "Bản phản hồi cho xã": FEEDBACK_DIR + "/",
+            "Thông tin lần chạy": names["run"],
+        }
+        result.outputs = {k: str(out / v) for k, v in outputs.items() if v}
+        write_run_json(result, stage / names["run"], feedback)
+        _publish(stage, out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _names(result: RunResult) -> dict[str, str]:
+    slug = ascii_name(strip_unit_prefix(result.settings.registry.name))
+    period = str(result.period)
+    return {
+        "summary": f"TongHop_NTM_{slug}_{period}.xlsx",
+        "report": f"KiemTra_{slug}_{period}.xlsx",
+        "findings": "findings.csv",
+        "values": "values.csv",
+        "run": "run.json",
+    }
+
+
+def _publish(stage: Path, out: Path) -> None:
+    """Move staged files over the old ones; the feedback folder is replaced as a whole."""
+    for item in stage.iterdir():
+        target = out / item.name
+        if item.is_dir():
+            old = None
+            if target.exists():
+                old = out / f".old-{item.name}-{os.getpid()}"
+                os.replace(target, old)
+            os.replace(item, target)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(item, target)
+
+
+def write_findings_csv(findings: list[Finding], path: Path) -> None:
+    frame = pd.DataFrame([f.to_dict() for f in findings], columns=list(Finding.COLUMNS))
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+VALUE_COLUMNS = ["unit_code", "unit_name", "annex", "row_code", "column", "value", "file", "cell"]
+
+
+def values_frame(result: RunResult) -> pd.DataFrame:
+    """The tidy data: every usable value with its unit, annex, row, column, file and cell."""
+    cells = result.cells
+    if cells.empty:
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    used = cells[cells["usable"] & cells["value"].notna() & (cells["value"].astype(str) != "")]
+    names = {u.code: u.name for u in result.settings.registry.units}
+    frame = used.assign(unit_name=used["unit_code"].map(names).fillna(""))
+    frame = frame.assign(value=frame["value"].map(_csv_value))
+    return frame[VALUE_COLUMNS]
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def write_values_csv(result: RunResult, path: Path) -> None:
+    values_frame(result).to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def write_run_json(result: RunResult, path: Path, feedback: dict[str, str]) -> None:
+    units = result.units
+    data = {
+        "period": str(result.period),
+        "period_label": result.period.label,
+        "generated": datetime.now().isoformat(timespec="seconds"),
+        "registry": {"level": result.settings.registry.level, "code": result.settings.registry.code,
+                     "name": result.settings.registry.name, "size": len(result.settings.registry.units)},
+        "input_dir": str(result.input_dir),
+        "used_samples": result.used_samples,
+        "files_seen": [{"file": r.file, "status": r.status, "unit_code": r.unit_code,
+                        "period": r.period, "template_version": r.version} for r in result.files],
+        "units": [{
+            "unit_code": u.unit_code, "unit_name": u.unit_name, "status": u.status, "file": u.file,
+            "files": u.files, "received": None if pd.isna(u.received) else u.received.isoformat(),
+            "on_time": u.on_time, "errors": int(u.errors), "warnings": int(u.warnings),
+            "infos": int(u.infos), "feedback": feedback.get(u.unit_code),
+        } for u in units.itertuples(index=False)],
+        "finding_counts": pd.Series([f.level for f in result.findings]).value_counts().to_dict()
+        if result.findings else {},
+        "outputs": result.outputs,
+        "tool_version": __version__,
+        "template_version": TEMPLATE_VERSION,
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")

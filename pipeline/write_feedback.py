@@ -1,0 +1,101 @@
+"""Feedback copies: each commune's own workbook, flagged cells coloured and commented, plus a list.
+
+openpyxl edits a copy of the commune's file (the original under input/ is only read); formats it
+cannot edit (.xls, .ods) get the list of findings alone in the check report.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from pipeline.findings import ERROR, INFO, WARNING, Finding
+from pipeline.run import RunResult
+from pipeline.textutil import ascii_name
+
+FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C", INFO: "DDEBF7"}
+LIST_SHEET = "Cần sửa"
+EDITABLE = {".xlsx", ".xlsm"}
+FONT = "Times New Roman"
+
+
+def feedback_name(unit_code: str, unit_name: str, file: str) -> str:
+    if unit_code:
+        return f"{unit_code}_{ascii_name(unit_name.split(' ', 1)[-1] if unit_name else '')}.xlsx"
+    return f"khong_ro_{ascii_name(Path(file).stem)}.xlsx"
+
+
+def write_feedback(result: RunResult, folder: Path) -> dict[str, str]:
+    """Write one copy per file with a Lỗi or Cảnh báo; returns unit code (or file) → relative path."""
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        by_file[f.file].append(f)
+    written: dict[str, str] = {}
+    folder.mkdir(parents=True, exist_ok=True)
+    for r in result.files:
+        findings = by_file.get(r.file, [])
+        if r.status in ("skipped", "superseded") or not any(f.level in (ERROR, WARNING) for f in findings):
+            continue
+        if r.path.suffix.lower() not in EDITABLE:
+            continue
+        name = feedback_name(r.unit_code or "", r.unit_name or "", r.file)
+        try:
+            _write_copy(r.path, folder / name, findings)
+        except Exception:  # an unreadable file has its findings in the check report
+            continue
+        written[r.unit_code or r.file] = f"phan_hoi/{name}"
+    return written
+
+
+def _write_copy(source: Path, target: Path, findings: list[Finding]) -> None:
+    book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=False)
+    for f in findings:
+        if f.sheet in book.sheetnames and f.cell:
+            cell = book[f.sheet][f.cell]
+            cell.fill = PatternFill("solid", fgColor=FILLS.get(f.level, FILLS[INFO]))
+            text = f"[{f.level}] {f.message}\nCách sửa: {f.hint}"
+            if cell.comment is not None:
+                text = cell.comment.text + "\n\n" + text
+            cell.comment = Comment(text, "Phòng NN&PTNT", width=320, height=140)
+    _write_list(book, findings)
+    tmp = target.with_name(".tmp-" + target.name)
+    book.save(tmp)
+    tmp.replace(target)
+
+
+def _write_list(book, findings: list[Finding]) -> None:
+    if LIST_SHEET in book.sheetnames:
+        del book[LIST_SHEET]
+    ws = book.create_sheet(LIST_SHEET, 0)
+    ws.append(["DANH SÁCH NỘI DUNG CẦN SỬA"])
+    ws["A1"].font = Font(name=FONT, bold=True, size=14)
+    ws.append(["Ô được tô màu trong các trang tính: đỏ = Lỗi (không được tổng hợp), vàng = Cảnh báo, "
+               "xanh = Lưu ý. Rê chuột vào ô để xem ghi chú."])
+    ws.append([])
+    ws.append(["STT", "Mức", "Trang tính", "Ô", "Nội dung", "Cách sửa"])
+    for cell in ws[4]:
+        cell.font = Font(name=FONT, bold=True)
+    order = {ERROR: 0, WARNING: 1, INFO: 2}
+    for i, f in enumerate(sorted(findings, key=lambda f: (order.get(f.level, 3), f.sheet, f.cell)), 1):
+        ws.append([i, f.level, f.sheet, f.cell, f.message, f.hint])
+        row = ws.max_row
+        if f.sheet in book.sheetnames and f.cell:
+            link = ws.cell(row=row, column=4)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}")
+            link.font = Font(name=FONT, color="0563C1", underline="single")
+        ws.cell(row=row, column=2).fill = PatternFill("solid", fgColor=FILLS.get(f.level, FILLS[INFO]))
+    for col, width in zip("ABCDEF", (6, 10, 22, 8, 70, 60)):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=5):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if cell.column != 4:
+                cell.font = Font(name=FONT)
+    book.active = 0
+    for sheet in book.worksheets:
+        sheet.sheet_view.tabSelected = sheet.title == LIST_SHEET
