@@ -15,12 +15,14 @@ from functools import lru_cache
 import pandas as pd
 
 from pipeline.annexes import Annex
-from pipeline.findings import Finding
+from pipeline.findings import WARNING, Finding
 from pipeline.normalize import Parsed, clean_text, parse_choice, parse_number
 
 NUMERIC = ("int", "money", "number", "percent", "year")
 #: Columns of the long cells frame produced by intake.
 CELL_COLUMNS = ("unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "raw")
+#: Conversions that may have guessed wrong: a 0.8 % poverty rate typed as 0,8 becomes 80.
+DOUBTFUL = frozenset({"percent-from-fraction", "number-ambiguous-separator"})
 #: Normalizations too trivial to report (stray spaces).
 QUIET = frozenset({"text-space"})
 RULE_COLUMNS = ("kind", "min", "max", "choices", "max_length", "required", "unique", "title",
@@ -127,6 +129,7 @@ def normalize_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
         if parsed.ok and parsed.note and rec.role == "input" and parsed.code not in QUIET:
             code = "text-legacy-font" if parsed.code in ("text-tcvn3", "text-vni") else "value-normalized"
             findings.append(Finding.make(code, unit_code=rec.unit_code, file=rec.file, sheet=rec.sheet,
-                                         cell=rec.cell, note=parsed.note))
+                                         cell=rec.cell, note=parsed.note,
+                                         level=WARNING if parsed.code in DOUBTFUL else None))
     out = frame.assign(value=values, number=numbers, parse_code=codes)
     return out, findings

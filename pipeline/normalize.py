@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import groupby
 from numbers import Integral, Real
 from typing import Literal, Sequence
@@ -56,7 +56,7 @@ NOTE_CODES: dict[str, str] = {
     "excel-error": "Ô chứa lỗi công thức Excel",
     "not-integer": "Không phải là số nguyên",
     # Choices
-    "choice-case": "Giá trị chọn viết khác danh sách (hoa/thường, dấu, khoảng trắng), đã sửa theo danh sách",
+    "choice-case": "Giá trị chọn viết khác danh sách (hoa/thường, dấu, khoảng trắng), đã sửa",
     "choice-ambiguous": "Giá trị khớp với nhiều mục trong danh sách chọn",
     "not-in-list": "Giá trị không có trong danh sách chọn",
     # Text
@@ -73,9 +73,24 @@ _BLANK = Parsed(None, True, None, None)
 _NOTE_QUOTE_MAX = 60
 
 
+# Type names of pandas' missing values (pd.NA, pd.NaT) and numpy's bool, matched by name so
+# that this module needs neither library.
+_MISSING_TYPES = frozenset({"NAType", "NaTType"})
+_BOOL_TYPES = frozenset({"bool", "bool_"})
+
+
+def _is_missing(raw: object) -> bool:
+    """None, or pandas' NA/NaT: an empty cell."""
+    return raw is None or type(raw).__name__ in _MISSING_TYPES
+
+
+def _is_bool(raw: object) -> bool:
+    return type(raw).__name__ in _BOOL_TYPES
+
+
 def _is_number(raw: object) -> bool:
     """int, float, Decimal and numpy numbers; bool is not a number here."""
-    return isinstance(raw, (Real, Decimal)) and not isinstance(raw, bool)
+    return isinstance(raw, (Real, Decimal)) and not _is_bool(raw)
 
 
 def _fail(code: str, note: str) -> Parsed:
@@ -95,11 +110,10 @@ def _quote(raw: object) -> str:
 
 def _format_number(value: int | float | Decimal) -> str:
     """Machine form used in notes: 90, 1234.5 (no trailing .0)."""
-    if isinstance(value, Decimal):
-        value = float(value)
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, Integral):
         return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
+    value = float(value)  # also numpy floats, whose repr is "np.float64(…)"
+    return str(int(value)) if value.is_integer() else repr(value)
 
 
 # ---------------------------------------------------------------------------
@@ -147,9 +161,9 @@ def parse_number(raw: object, *, percent: bool = False, integer: bool = False) -
     Returns:
         `Parsed` whose value is an int when ``integer`` else a float; None for a blank cell.
     """
-    if raw is None:
+    if _is_missing(raw):
         return _BLANK
-    if isinstance(raw, bool):
+    if _is_bool(raw):
         return _fail("not-a-number", "Giá trị đúng/sai (TRUE/FALSE) không phải là số; hãy nhập số.")
     if isinstance(raw, str):
         return _parse_number_text(raw, percent=percent, integer=integer)
@@ -189,7 +203,7 @@ def _parse_number_text(raw: str, *, percent: bool, integer: bool) -> Parsed:
         text = text[1:].strip()
     if not text:
         return _BLANK
-    special = _parse_special_text(raw, text)
+    special = _parse_special_text(raw, text, integer=integer)
     if special is not None:
         return special
 
@@ -220,7 +234,7 @@ def _parse_number_text(raw: str, *, percent: bool, integer: bool) -> Parsed:
     )
 
 
-def _parse_special_text(raw: str, text: str) -> Parsed | None:
+def _parse_special_text(raw: str, text: str, *, integer: bool) -> Parsed | None:
     """Dashes, the word "không" and Excel error values; None when the text is none of them."""
     if _DASHES_ONLY.fullmatch(text.replace(" ", "")):
         note = (
@@ -230,7 +244,7 @@ def _parse_special_text(raw: str, text: str) -> Parsed | None:
         return Parsed(None, True, note, "blank-dash")
     if fold(text) in _ZERO_WORDS:
         note = f"Đã chuyển {_quote(raw)} thành 0; lần sau hãy nhập số 0."
-        return Parsed(0, True, note, "zero-from-word")
+        return Parsed(0 if integer else 0.0, True, note, "zero-from-word")
     if text.upper() in _EXCEL_ERRORS:
         note = (
             f"Ô chứa lỗi công thức Excel {text.upper()}, không có số liệu; "
@@ -314,18 +328,18 @@ def _parse_one_separator(text: str, *, integer: bool) -> tuple[Decimal, str | No
     thousands = Decimal(left + right)
     if separator == ".":
         note = (
-            f"'{text}' có thể hiểu theo hai cách; đã hiểu dấu chấm là dấu phân cách hàng nghìn "
+            "có thể hiểu theo hai cách; đã hiểu dấu chấm là dấu phân cách hàng nghìn "
             f"theo cách viết Việt Nam ({left + right}); nếu đây là số thập phân, hãy nhập {left},{right}"
         )
         return thousands, note
     if integer:
         note = (
-            f"'{text}' có thể hiểu theo hai cách; ô này chỉ nhận số nguyên nên đã hiểu dấu phẩy "
+            "có thể hiểu theo hai cách; ô này chỉ nhận số nguyên nên đã hiểu dấu phẩy "
             f"là dấu phân cách hàng nghìn ({left + right}); lần sau hãy nhập {left + right}"
         )
         return thousands, note
     note = (
-        f"'{text}' có thể hiểu theo hai cách; đã hiểu dấu phẩy là dấu thập phân theo cách viết "
+        "có thể hiểu theo hai cách; đã hiểu dấu phẩy là dấu thập phân theo cách viết "
         f"Việt Nam ({left} phẩy {right}); nếu đây là số hàng nghìn, hãy nhập {left + right}"
     )
     return value, note
@@ -380,9 +394,9 @@ def parse_choice(raw: object, choices: Sequence[str]) -> Parsed:
     ("3,0" -> "3"). Whole values are compared, never substrings, so "Chưa đạt" never
     matches "Đạt". Two list entries matching at the same level fail with "choice-ambiguous".
     """
-    if raw is None:
+    if _is_missing(raw):
         return _BLANK
-    if isinstance(raw, bool):
+    if _is_bool(raw):
         return _not_in_list(str(raw).upper(), choices)
     if _is_number(raw):
         number = parse_number(raw)
@@ -396,7 +410,10 @@ def parse_choice(raw: object, choices: Sequence[str]) -> Parsed:
             return cleaned
         text = str(cleaned.value)
     if text in choices:
-        return cleaned if cleaned.code is None or cleaned.code in _LEGACY_CODES else _choice_changed(raw, text)
+        # Only spacing or NFC differed: report it as a choice fix; a legacy font keeps its code.
+        if cleaned.code is None or cleaned.code in _LEGACY_CODES:
+            return cleaned
+        return _choice_changed(raw, text)
     matches = _match_choice(text, choices)
     if len(matches) > 1:
         listed = " / ".join(matches)
@@ -465,9 +482,9 @@ def clean_text(raw: object) -> Parsed:
     `detect_legacy` is sure. Numbers become their text ("15"), quietly; TRUE/FALSE and
     dates are refused (they are not text a clerk typed).
     """
-    if raw is None:
+    if _is_missing(raw):
         return _BLANK
-    if isinstance(raw, bool) or isinstance(raw, (datetime, date, time)):
+    if _is_bool(raw) or isinstance(raw, (datetime, date, time)):
         return _fail("not-text", f"Giá trị {_quote(str(raw))} không phải là chữ; hãy nhập chữ.")
     if _is_number(raw):
         number = parse_number(raw)
@@ -492,14 +509,15 @@ def _clean_string(raw: str) -> Parsed:
     elif legacy == "vni":
         converted = vni_to_unicode(tidy)
     else:
-        converted = tidy.replace(_SOFT_HYPHEN, "")
-    clean = _collapse_spaces(unicodedata.normalize("NFC", converted))
+        converted = tidy
+    soft_hyphens = _SOFT_HYPHEN in converted
+    clean = _collapse_spaces(unicodedata.normalize("NFC", converted.replace(_SOFT_HYPHEN, "")))
     if not clean:
         return _BLANK
     if clean == raw:
         return Parsed(clean, True, None, None)
 
-    spaces_changed = visible != raw or tidy != composed or (legacy is None and converted != tidy)
+    spaces_changed = visible != raw or tidy != composed or soft_hyphens
     notes: list[str] = []
     codes: list[str] = []
     if legacy is not None:
@@ -757,11 +775,14 @@ def detect_legacy(text: str) -> Literal["tcvn3", "vni"] | None:
         # it takes four good words to outweigh it.
         if evidence >= max(1, 4 * against):
             scores[encoding] = evidence
-    if len(scores) == 2 and scores["tcvn3"] == scores["vni"]:
-        return None
     if not scores:
         return None
-    return max(scores, key=lambda enc: scores[enc])  # type: ignore[return-value]
+    # When both readings are plausible, one must have at least twice the evidence of the
+    # other; otherwise ("Löu" is TCVN3 "Lửu" and VNI "Lưu") we do not pick one.
+    best = max(scores, key=lambda enc: scores[enc])
+    if any(scores[best] < 2 * score for enc, score in scores.items() if enc != best):
+        return None
+    return best  # type: ignore[return-value]
 
 
 def _legacy_score(text: str, encoding: str) -> tuple[int, int] | None:

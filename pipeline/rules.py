@@ -36,6 +36,10 @@ def _pick(frame: Frame, annex: str, column: str, row: str | None = None) -> Fram
     return sub.set_index(["unit_code", "file", "row_code"])
 
 
+def _join(a: Frame, b: Frame, how: str) -> Frame:
+    return a.merge(b, left_index=True, right_index=True, how=how, suffixes=("_a", "_b"))
+
+
 def _at(code: str, cell: pd.Series | tuple, unit: str, file: str, value: object, note: object) -> Finding:
     return Finding.make(code, unit_code=unit, file=file, sheet=cell["sheet"], cell=cell["cell"],
                         value=value, note=note)
@@ -45,7 +49,7 @@ def _compare(frame: Frame, annex: str, left: str, right: str, code: str,
              bad: Callable[[pd.Series, pd.Series], pd.Series]) -> Iterator[Finding]:
     """Two columns of the same rows; a finding at the left cell where ``bad(left, right)``."""
     a, b = _pick(frame, annex, left), _pick(frame, annex, right)
-    both = a.join(b, lsuffix="_a", rsuffix="_b", how="inner")
+    both = _join(a, b, "inner")
     hit = both[bad(both["number_a"], both["number_b"]).fillna(False)]
     for (unit, file, _row), rec in hit.iterrows():
         yield Finding.make(code, unit_code=unit, file=file, sheet=rec["sheet_a"], cell=rec["cell_a"],
@@ -120,7 +124,7 @@ def drop_vs_last_year(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Fi
     annex = annexes["PB08"]
     rates = [r.code for r in annex.rows if r.kind == "percent"]
     now, before = _pick(frame, "PB08", "thuc_hien"), _pick(frame, "PB08", "cung_ky")
-    both = now.join(before, lsuffix="_a", rsuffix="_b", how="inner")
+    both = _join(now, before, "inner")
     both = both[both.index.get_level_values("row_code").isin(rates)]
     poverty = both.index.get_level_values("row_code") == "14"
     worse = ((~poverty) & (both["number_a"] < both["number_b"] - 1e-9)) | \
@@ -136,7 +140,7 @@ def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[
     for code in ("PB01", "PB02"):
         annex = annexes[code]
         result, verdict = _pick(frame, code, "ket_qua"), _pick(frame, code, "danh_gia")
-        both = result.join(verdict, lsuffix="_a", rsuffix="_b", how="left")
+        both = _join(result, verdict, "left")
         for (unit, file, row_code), rec in both.iterrows():
             row = annex.row(row_code)
             item = row.meta.get("catalogue")

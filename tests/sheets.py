@@ -1,0 +1,38 @@
+"""Test helpers that read generated workbooks with openpyxl (independent of the pipeline's reader)."""
+
+from __future__ import annotations
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+HEADER_ROW = 8  # 1-based Excel row of the table header (the template's layout)
+
+
+def header_columns(ws: Worksheet) -> dict[str, int]:
+    """Header title -> 1-based column number."""
+    return {c.value: c.column for c in ws[HEADER_ROW] if isinstance(c.value, str)}
+
+
+def row_of(ws: Worksheet, code: str) -> int:
+    """1-based row whose column A holds the row code."""
+    for r in range(HEADER_ROW + 1, ws.max_row + 1):
+        if str(ws.cell(r, 1).value).strip() == code:
+            return r
+    raise KeyError(code)
+
+
+def cell_at(ws: Worksheet, code: str, title: str):
+    return ws.cell(row_of(ws, code), header_columns(ws)[title])
+
+
+def list_rows(ws: Worksheet, key_title: str) -> list[dict[str, object]]:
+    """Used rows of the sheet's Excel table, as {header title: value}."""
+    from openpyxl.utils.cell import range_boundaries
+
+    cols = header_columns(ws)
+    (table,) = ws.tables.values()
+    last = range_boundaries(table.ref)[3]
+    out = []
+    for r in range(HEADER_ROW + 1, last + 1):
+        if ws.cell(r, cols[key_title]).value not in (None, ""):
+            out.append({t: ws.cell(r, c).value for t, c in cols.items()})
+    return out

@@ -1,0 +1,42 @@
+"""The command line a clerk uses: Vietnamese messages, exit codes, no traceback."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.cli import main
+
+
+def test_init_unknown_district_is_a_clear_vietnamese_error(tmp_path, capsys):
+    code = main(["--settings", str(tmp_path / "cai_dat.toml"), "init", "--district", "999",
+                 "--period", "2024-H1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Không tìm thấy huyện" in err and "Traceback" not in err
+    assert not (tmp_path / "cai_dat.toml").exists()
+
+
+def test_init_then_templates_for_another_district(tmp_path, capsys):
+    settings = tmp_path / "cai_dat.toml"
+    assert main(["--settings", str(settings), "init", "--district", "397", "--period", "2024-Y"]) == 0
+    out = tmp_path / "bieu_mau"
+    assert main(["--settings", str(settings), "templates", "--out", str(out)]) == 0
+    files = sorted((out / "2024-Y").glob("*.xlsx"))
+    assert len(files) >= 2 and files[-1].name.startswith("BieuMau_NTM_2024-Y")
+    assert "Đã tạo" in capsys.readouterr().out
+
+
+def test_bad_period_is_refused(tmp_path, capsys):
+    code = main(["consolidate", "--period", "2024-Q3", "--output", str(tmp_path)])
+    assert code == 2
+    assert "Lỗi" in capsys.readouterr().err
+
+
+def test_consolidate_samples_prints_units_and_paths(tmp_path, capsys, samples):
+    code = main(["consolidate", "--input", str(samples[0].parent), "--output", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Xã Thọ Thanh" in out and "Hợp lệ" in out
+    assert str(tmp_path / "findings.csv") in out
+    run = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert len(run["units"]) == 16 and run["period"] == "2024-H1"

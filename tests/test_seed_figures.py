@@ -1,0 +1,75 @@
+"""Every figure of xã Thọ Thanh's real 2024-H1 report (shared/seed) is in its sample workbook.
+
+The figures are typed here from the report text, and read back with openpyxl, so neither side
+comes from the code under test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from sheets import cell_at, list_rows
+
+DONE = "Thực hiện kỳ báo cáo"
+
+# (what the report says, sheet, row code, column title, value)
+SEED_FIGURES = [
+    ("7 cuộc họp tuyên truyền", "Chỉ tiêu chủ yếu", "1", DONE, 7),
+    ("800 lượt người dân tham dự", "Chỉ tiêu chủ yếu", "2", DONE, 800),
+    ("xây mới, cải tạo 08 nhà ở", "Chỉ tiêu chủ yếu", "3", DONE, 8),
+    ("hàng rào 14 hộ", "Chỉ tiêu chủ yếu", "4", DONE, 14),
+    ("trẻ em ra lớp đúng độ tuổi 100%", "Chỉ tiêu chủ yếu", "5", DONE, 100),
+    ("phổ cập giáo dục tiểu học 100%", "Chỉ tiêu chủ yếu", "6", DONE, 100),
+    ("phổ cập giáo dục THCS 96%", "Chỉ tiêu chủ yếu", "7", DONE, 96),
+    ("90% dân số tham gia BHYT", "Chỉ tiêu chủ yếu", "8", DONE, 90),
+    ("thu gom rác thải 90%", "Chỉ tiêu chủ yếu", "9", DONE, 90),
+    ("nước hợp vệ sinh 100%", "Chỉ tiêu chủ yếu", "10", DONE, 100),
+    ("7/7 thôn đạt chuẩn an ninh trật tự", "Chỉ tiêu chủ yếu", "12", DONE, 7),
+    ("xã có 7 thôn", "Thông tin chung", "SO_THON", "Giá trị", 7),
+    ("600 lượt ngày công", "Huy động nguồn lực", "NGAY_CONG", DONE, 600),
+    ("Ngân sách trung ương: 0 (đầu tư)", "Huy động nguồn lực", "I.1", DONE, 0),
+    ("Ngân sách trung ương: 0 (sự nghiệp)", "Huy động nguồn lực", "I.2", DONE, 0),
+    ("Ngân sách tỉnh: 0", "Huy động nguồn lực", "II.1", DONE, 0),
+    ("Ngân sách huyện: 0", "Huy động nguồn lực", "II.2", DONE, 0),
+    ("Ngân sách xã: 0", "Huy động nguồn lực", "II.3", DONE, 0),
+    ("Vốn lồng ghép: 0", "Huy động nguồn lực", "III", DONE, 0),
+    ("Vốn tín dụng: 0", "Huy động nguồn lực", "IV", DONE, 0),
+    ("Nội dung thành phần 04: không thuộc", "Nội dung thành phần", "4", "Áp dụng", "Không thuộc"),
+    ("đơn vị: xã Thọ Thanh", "Thông tin chung", "MA_DV", "Giá trị", "15652"),
+    ("kỳ: 6 tháng đầu năm 2024", "Thông tin chung", "KY", "Giá trị", "2024-H1"),
+]
+
+
+@pytest.fixture(scope="module")
+def book(tho_thanh):
+    return load_workbook(tho_thanh)
+
+
+@pytest.mark.parametrize("what,sheet,code,title,exp", SEED_FIGURES, ids=[f[0] for f in SEED_FIGURES])
+def test_seed_figure(book, what, sheet, code, title, exp):
+    got = cell_at(book[sheet], code, title).value
+    assert got == exp, what
+
+
+def test_ocop_melon_three_stars(book):
+    rows = list_rows(book["Sản phẩm OCOP"], "Tên sản phẩm")
+    assert [(r["Tên sản phẩm"], r["Số sao"]) for r in rows] == [("Dưa vàng ứng dụng công nghệ cao", 3)]
+
+
+def test_thon_1_meets_15_of_15_model_criteria(book):
+    rows = list_rows(book["Thôn NTM kiểu mẫu"], "Tên thôn")
+    thon1 = next(r for r in rows if r["Tên thôn"] == "Thôn 1")
+    assert (thon1["Số tiêu chí NTM kiểu mẫu đạt"], thon1["Tổng số tiêu chí NTM kiểu mẫu"]) == (15, 15)
+    assert "III/2024" in thon1["Dự kiến công nhận (quý/năm)"]
+
+
+def test_no_state_disbursement_and_no_debt(book):
+    assert list_rows(book["Giải ngân vốn"], "Tên công trình/nội dung") == []
+    assert list_rows(book["Nợ đọng XDCB"], "Tên công trình") == []
+
+
+def test_component_texts_come_from_the_report(book):
+    ws = book["Nội dung thành phần"]
+    assert "quy hoạch chung xây dựng xã đến năm 2030" in cell_at(ws, "1", "Kết quả chủ yếu").value
+    assert "7/7 thôn" in cell_at(ws, "10", "Kết quả chủ yếu").value

@@ -1,0 +1,181 @@
+"""Read the generated workbooks back with openpyxl and check them against the spec and definitions."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline import TEMPLATE_VERSION
+from pipeline.layout import GUIDE_SHEET, META_SHEET
+from sheets import HEADER_ROW, cell_at, row_of
+
+# The table headers as the spec (shared/spec/annexes.md) lists them: an expectation typed from the
+# contract, not read from the code.
+SPEC_HEADERS = {
+    "TT": ["Mã", "Nội dung", "Giá trị"],
+    "PB01": ["Mã", "Nội dung", "ĐVT", "Yêu cầu", "Kết quả đến 31/12 năm trước",
+             "Đánh giá đến 31/12 năm trước", "Kết quả kỳ báo cáo", "Đánh giá kỳ báo cáo",
+             "Kế hoạch kỳ tới", "Ghi chú"],
+    "PB03": ["Tên thôn", "Đạt chuẩn NTM (năm)", "Số tiêu chí NTM kiểu mẫu đạt",
+             "Tổng số tiêu chí NTM kiểu mẫu", "Năm được công nhận NTM kiểu mẫu",
+             "Dự kiến công nhận (quý/năm)", "Ghi chú"],
+    "PB04": ["Mã", "Nội dung", "ĐVT", "Kế hoạch năm", "Thực hiện kỳ báo cáo", "Lũy kế từ đầu năm",
+             "Ghi chú"],
+    "PB05": ["Tên công trình/nội dung", "Nội dung thành phần (1–11)", "Nguồn vốn", "Kế hoạch vốn giao",
+             "Giải ngân đến kỳ báo cáo", "Tỷ lệ giải ngân (%)", "Ghi chú"],
+    "PB06": ["Tên công trình", "Năm hoàn thành", "Nợ đầu kỳ", "Đã xử lý trong kỳ", "Nợ cuối kỳ",
+             "Nguồn dự kiến xử lý", "Ghi chú"],
+    "PB07": ["Tên sản phẩm", "Nhóm sản phẩm", "Chủ thể", "Loại chủ thể", "Số sao", "Năm công nhận",
+             "Số quyết định", "Tình trạng"],
+    "PB08": ["Mã", "Nội dung", "ĐVT", "Thực hiện kỳ báo cáo", "Cùng kỳ năm trước", "Kế hoạch năm",
+             "Ghi chú"],
+    "PB09": ["Mã", "Nội dung", "Áp dụng", "Kết quả chủ yếu", "Kinh phí thực hiện"],
+}
+SPEC_HEADERS["PB02"] = SPEC_HEADERS["PB01"]
+
+
+@pytest.fixture(scope="module")
+def blank_book(blank):
+    return load_workbook(blank)
+
+
+@pytest.fixture(scope="module")
+def unit_book(generated):
+    return load_workbook(next(p for p in generated if p.name.startswith("15652_")))
+
+
+def _validation_of(ws, coord):
+    found = [dv for dv in ws.data_validations.dataValidation if coord in dv.sqref]
+    assert len(found) <= 1, f"{coord} has {len(found)} validations"
+    return found[0] if found else None
+
+
+def test_sheets_in_order(blank_book, annexes):
+    exp = [GUIDE_SHEET] + [a.sheet for a in annexes.values()] + [META_SHEET]
+    assert blank_book.sheetnames == exp
+    assert set(SPEC_HEADERS) == set(annexes)
+
+
+@pytest.mark.parametrize("code", list(SPEC_HEADERS))
+def test_table_named_and_headed_as_in_spec(blank_book, annexes, code):
+    annex = annexes[code]
+    ws = blank_book[annex.sheet]
+    table = ws.tables[annex.table_name]
+    got = [c.name for c in table.tableColumns]
+    assert got == SPEC_HEADERS[code]
+    assert table.ref.startswith(f"A{HEADER_ROW}:")
+    assert [ws.cell(HEADER_ROW, i + 1).value for i in range(len(got))] == SPEC_HEADERS[code]
+
+
+@pytest.mark.parametrize("code", ["TT", "PB01", "PB02", "PB04", "PB08", "PB09"])
+def test_fixed_rows_inputs_formulas_and_locks(blank_book, annexes, code):
+    annex = annexes[code]
+    ws = blank_book[annex.sheet]
+    assert ws.protection.sheet, "sheet must be protected"
+    assert not ws.protection.password, "no password: the clerk can lift protection"
+    for row in annex.rows:
+        r = row_of(ws, row.code)
+        inputs = {c.key for c in annex.row_inputs(row)}
+        for j, col in enumerate(annex.columns, start=1):
+            cell = ws.cell(r, j)
+            if col.key in row.formulas:
+                assert cell.data_type == "f", f"{cell.coordinate} should be a formula"
+                assert cell.protection.locked
+            elif col.key in inputs and not (row.prefill in ("district", "province", "period")):
+                assert not cell.protection.locked, f"{cell.coordinate} should be an input"
+                assert cell.font.name == "Times New Roman"
+            else:
+                assert cell.protection.locked, f"{cell.coordinate} should be locked"
+
+
+def test_validations_follow_the_definitions(blank_book, annexes):
+    expected_type = {"choice": "list", "int": "whole", "year": "whole", "money": "decimal",
+                     "percent": "decimal", "number": "decimal", "date": "date"}
+    checked = 0
+    for annex in annexes.values():
+        ws = blank_book[annex.sheet]
+        if annex.kind == "list":
+            targets = [(None, c, f"{chr(65 + j)}{HEADER_ROW + 1}") for j, c in enumerate(annex.columns)
+                       if c.role == "input"]
+        else:
+            targets = [(row, c, ws.cell(row_of(ws, row.code), j + 1).coordinate)
+                       for row in annex.rows for j, c in enumerate(annex.columns)
+                       if c in annex.row_inputs(row) and not row.prefill]
+        for row, col, coord in targets:
+            kind = annex.cell_kind(row, col)
+            dv = _validation_of(ws, coord)
+            if kind in expected_type:
+                assert dv is not None, f"{annex.code} {coord}: no validation"
+                assert dv.type == expected_type[kind], f"{annex.code} {coord}"
+                assert dv.errorTitle and dv.error, "Vietnamese error message"
+                checked += 1
+                if kind == "choice":
+                    for choice in annex.cell_choices(row, col):
+                        assert choice in dv.formula1
+                if kind == "percent":
+                    assert (float(dv.formula1), float(dv.formula2)) == (0, 100)
+    assert checked > 300
+
+
+def test_percent_rows_of_pb08_accept_0_to_100(blank_book):
+    ws = blank_book["Chỉ tiêu chủ yếu"]
+    dv = _validation_of(ws, cell_at(ws, "7", "Thực hiện kỳ báo cáo").coordinate)
+    assert dv.type == "decimal" and (float(dv.formula1), float(dv.formula2)) == (0, 100)
+    dv = _validation_of(ws, cell_at(ws, "1", "Thực hiện kỳ báo cáo").coordinate)
+    assert dv.type == "whole"
+
+
+def test_hidden_version_and_unit(blank_book, unit_book, settings):
+    for book, unit in ((blank_book, ""), (unit_book, "15652")):
+        meta = book[META_SHEET]
+        assert meta.sheet_state == "veryHidden"
+        assert meta.protection.sheet
+        values = {meta.cell(r, 1).value: meta.cell(r, 2).value for r in range(1, meta.max_row + 1)}
+        assert values["template_version"] == TEMPLATE_VERSION
+        assert (values["unit_code"] or "") == unit
+        assert values["period"] == str(settings.period)
+        assert "NTM_PhienBan" in book.defined_names
+
+
+def test_unit_copy_prefills_and_locks_identity(blank_book, unit_book):
+    code = cell_at(unit_book["Thông tin chung"], "MA_DV", "Giá trị")
+    name = cell_at(unit_book["Thông tin chung"], "TEN_DV", "Giá trị")
+    assert (code.value, name.value) == ("15652", "Xã Thọ Thanh")
+    assert code.data_type == "s", "the unit code stays text"
+    assert code.protection.locked and name.protection.locked
+    blank_code = cell_at(blank_book["Thông tin chung"], "MA_DV", "Giá trị")
+    assert blank_code.value is None and not blank_code.protection.locked
+    period = cell_at(unit_book["Thông tin chung"], "KY", "Giá trị")
+    assert period.value == "2024-H1" and period.protection.locked
+
+
+def test_official_look_and_print_setup(unit_book, annexes):
+    for annex in annexes.values():
+        ws = unit_book[annex.sheet]
+        texts = [c.value for row in ws.iter_rows(max_row=6) for c in row if isinstance(c.value, str)]
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts
+        assert "Độc lập - Tự do - Hạnh phúc" in texts
+        assert "UBND XÃ THỌ THANH" in texts
+        assert any("6 tháng đầu năm 2024" in t for t in texts)
+        below = [c.value for row in ws.iter_rows(min_row=HEADER_ROW) for c in row]
+        assert "NGƯỜI LẬP BIỂU" in below and "CHỦ TỊCH" in below
+        assert ws.page_setup.orientation == "landscape"
+        assert int(ws.page_setup.paperSize) == 9
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        # OOXML default of fitToWidth is 1, which xlsxwriter leaves implicit.
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+        assert ws.print_title_rows
+        assert ws.freeze_panes
+
+
+def test_guide_sheet_is_vietnamese_and_first(unit_book):
+    ws = unit_book[GUIDE_SHEET]
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "HƯỚNG DẪN" in text and "ô màu vàng" in text and "triệu đồng" in text
+
+
+def test_file_names_have_no_diacritics(generated, settings):
+    assert len(generated) == 1 + len(settings.registry.units)
+    for path in generated:
+        assert path.name.isascii() and " " not in path.name
+    assert any(p.name == "15652_ThoThanh_2024-H1.xlsx" for p in generated)
