@@ -34,6 +34,8 @@ class FileResult:
     #: "read": data usable; "refused": unreadable or not this run's (wrong period, unknown unit);
     #: "skipped": not a workbook; "superseded": an older file of a unit that sent two.
     status: str = "read"
+    #: The workbook passed the safety checks and was parsed (a feedback copy can be made of it).
+    opened: bool = False
 
     def add(self, code: str, **kw) -> None:
         self.findings.append(Finding.make(code, unit_code=self.unit_code or "", file=self.file, **kw))
@@ -51,6 +53,7 @@ def intake_file(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Re
         return result
     try:
         _read_book(book, result, annexes, registry, period)
+        result.opened = True
     except ReadError as exc:
         result.status = "refused"
         result.cells = []

@@ -27,6 +27,9 @@ WORKBOOK_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".xls": 
 #: while keeping memory and time bounded on hostile files.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 60 * 1024 * 1024
+#: One sheet's XML (or an .ods content.xml): 5,000 filled rows take about 2 MB; a million take 40.
+#: Checked from the zip directory, so a huge sheet is refused before anything is parsed.
+MAX_PART_BYTES = 8 * 1024 * 1024
 MAX_SHEET_ROWS = 5000
 #: Rows after the header scanned for the header itself when the table is not found by name.
 HEADER_SEARCH_ROWS = 40
@@ -112,6 +115,10 @@ def _check_zip(path: Path) -> None:
         raise ReadError("file-too-large", f"giải nén ra {unzipped / 1024 / 1024:.0f} MB")
     if any(i.flag_bits & 0x1 for i in infos):
         raise ReadError("file-encrypted")
+    for info in infos:
+        if info.file_size > MAX_PART_BYTES and info.filename.endswith(".xml"):
+            raise ReadError("file-too-large",
+                            f"phần {info.filename} giải nén ra {info.file_size / 1024 / 1024:.0f} MB")
 
 
 class Workbook:
@@ -233,19 +240,32 @@ def locate(book: Workbook, annex: Annex) -> tuple[Location | None, list[Finding]
         sheet, header, _c0, end, _c1 = table
         columns = _match_header(book.grid(sheet), header, annex)
         if columns:
+            if sheet != annex.sheet:
+                findings.append(Finding.make("sheet-renamed", sheet=sheet, note=sheet))
             return Location(sheet, header, columns, end, "table"), findings
     candidates = [annex.sheet] if annex.sheet in book.sheet_names else []
     candidates += [s for s in book.sheet_names if s not in candidates and s != META_SHEET]
-    need = max(2, len(annex.columns) // 2)
+    # Tolerate one renamed column; fewer matches would take another annex's similar table.
+    need = max(2, len(annex.columns) - 1)
     for sheet in candidates:
         grid = book.grid(sheet)
         for r in range(min(len(grid), HEADER_SEARCH_ROWS)):
             columns = _match_header(grid, r, annex)
-            if len(columns) >= need and _first_key(annex) in columns:
+            if len(columns) >= need and _first_key(annex) in columns and _rows_match(grid, r, columns, annex):
                 if sheet != annex.sheet:
                     findings.append(Finding.make("sheet-renamed", sheet=sheet, note=sheet))
                 return Location(sheet, r, columns, None, "header"), findings
     return None, findings
+
+
+def _rows_match(grid: list[list[Any]], header: int, columns: dict[str, int], annex: Annex) -> bool:
+    """Fixed annexes share headers (PB04 and PB08); their row codes tell them apart."""
+    if annex.kind == "list":
+        return True
+    col = columns["ma"]
+    found = {_code_text(_cell(grid, r, col)) for r in range(header + 1, min(len(grid), header + 400))}
+    wanted = {row.code for row in annex.rows}
+    return len(found & wanted) * 2 >= len(wanted)
 
 
 def _first_key(annex: Annex) -> str:
@@ -287,7 +307,8 @@ def _is_stop_row(row: list[Any]) -> bool:
     for value in row:
         if isinstance(value, str):
             text = fold(value)
-            if text in STOP_WORDS or SIGNATURE_DATE.match(text):
+            # Upper case only: TT has a row labelled "Người lập biểu".
+            if (text in STOP_WORDS and value.strip().isupper()) or SIGNATURE_DATE.match(text):
                 return True
     return False
 

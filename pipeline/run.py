@@ -155,7 +155,7 @@ def _check_cells(files: list[FileResult], annexes) -> tuple[pd.DataFrame, list[F
     flagged = {(f.file, f.sheet, f.cell) for f in cross if f.level == ERROR}
     if flagged:
         keys = list(zip(frame["file"], frame["sheet"], frame["cell"]))
-        frame["usable"] &= [k not in flagged for k in keys]
+        frame["usable"] &= np.array([k not in flagged for k in keys], dtype=bool)
     return frame, notes + errors + cross
 
 

@@ -39,7 +39,7 @@ def write_feedback(result: RunResult, folder: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     for r in result.files:
         findings = by_file.get(r.file, [])
-        if r.status in ("skipped", "superseded") or not any(f.level in (ERROR, WARNING) for f in findings):
+        if not r.opened or r.status == "superseded" or not any(f.level in (ERROR, WARNING) for f in findings):
             continue
         if r.path.suffix.lower() not in EDITABLE:
             continue

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
@@ -181,8 +181,8 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _rewrite_zip(src: Path, dst: Path,
-                 replace: dict[str, Callable[[zipfile.ZipFile, zipfile.ZipInfo], None]],
-                 extra: Iterable[tuple[zipfile.ZipInfo, Callable[[zipfile.ZipFile, zipfile.ZipInfo], None]]] = ()
+                 replace: dict[str, Callable[[zipfile.ZipFile, _Member], None]],
+                 extra: Iterable[tuple[zipfile.ZipInfo, Callable[[zipfile.ZipFile, _Member], None]]] = (),
                  ) -> Path:
     """Copy the zip ``src`` to ``dst`` member by member; ``replace`` writes chosen members itself."""
     dst = Path(dst)
@@ -212,10 +212,6 @@ class _Member:
         if level is not None:
             info._compresslevel = level  # type: ignore[attr-defined]
         return self.zout.open(info, "w", force_zip64=True)
-
-
-def _xml_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # Content defects (openpyxl)
