@@ -96,6 +96,15 @@ def _write_list(book, findings: list[Finding]) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if cell.column != 4:
                 cell.font = Font(name=FONT)
+    ws.merge_cells("A2:F2")
+    ws["A2"].font = Font(name=FONT, italic=True)
+    ws["A2"].alignment = Alignment(wrap_text=True)
+    ws.row_dimensions[2].height = 32
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "4:4"
     book.active = 0
     for sheet in book.worksheets:
         sheet.sheet_view.tabSelected = sheet.title == LIST_SHEET
