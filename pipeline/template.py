@@ -24,6 +24,9 @@ from pipeline.annexes.compute import compute_fixed, compute_list_row
 from pipeline.layout import FIRST_DATA_ROW, GROUP_ROW, GUIDE_SHEET, HEADER_ROW, META_KEYS, META_NAMES, META_SHEET
 from pipeline.period import Period
 from pipeline.registry import Unit
+from pipeline.sheet_layout import (
+    set_page, text_height, write_heading, write_signature, write_title,
+)
 from pipeline.styles import Styles
 from pipeline.excel_validation import data_validation_options
 
@@ -144,40 +147,17 @@ def _write_annex(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookConte
     })
 
 
-def _spans(annex: Annex) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Left and right column spans of the heading blocks, split by width (about 45 % left)."""
-    widths = [c.width for c in annex.columns]
-    total, acc, split = sum(widths), 0.0, 1
-    for i, w in enumerate(widths):
-        acc += w
-        if acc >= total * 0.45:
-            split = max(1, i + 1) if i + 1 < len(widths) else len(widths) - 1
-            break
-    return (0, split - 1), (split, len(widths) - 1)
-
-
-def _merge(ws: Worksheet, row: int, span: tuple[int, int], text: str, fmt) -> None:
-    if span[0] == span[1]:
-        ws.write_string(row, span[0], text, fmt)
-    else:
-        ws.merge_range(row, span[0], row, span[1], text, fmt)
+def _widths(annex: Annex) -> list[float]:
+    return [c.width for c in annex.columns]
 
 
 def _write_heading(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookContext) -> None:
-    left, right = _spans(annex)
-    full = (0, len(annex.columns) - 1)
-    _merge(ws, 0, left, ctx.authority, styles.centered())
-    _merge(ws, 1, left, ctx.unit_heading, styles.centered(bold=True))
-    _merge(ws, 0, right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles.centered(bold=True))
-    _merge(ws, 1, right, "Độc lập - Tự do - Hạnh phúc", styles.centered(bold=True, underline=1))
+    widths = _widths(annex)
+    write_heading(ws, styles, widths, ctx.authority, ctx.unit_heading)
     title = annex.title if annex.code == "TT" else f"Phụ biểu {annex.code[2:]}: {annex.title}"
-    _merge(ws, 3, full, title, styles.title())
-    ws.set_row(3, 36)
-    _merge(ws, 4, full, f"(Kèm theo Báo cáo kết quả thực hiện Chương trình MTQG xây dựng NTM "
-                        f"{ctx.period.label})", styles.centered(italic=True))
-    _merge(ws, 5, left, annex.note, styles.get(italic=True, font_size=11, text_wrap=True))
-    _merge(ws, 5, right, annex.unit_note, styles.get(italic=True, align="right"))
-    ws.set_row(5, 30)
+    write_title(ws, styles, widths, title,
+                f"(Kèm theo Báo cáo kết quả thực hiện Chương trình MTQG xây dựng NTM "
+                f"{ctx.period.label})", annex.note, annex.unit_note)
 
 
 def _write_group_header(ws: Worksheet, styles: Styles, annex: Annex) -> None:
@@ -271,19 +251,11 @@ def _write_list_rows(ws: Worksheet, styles: Styles, annex: Annex,
     return nrows
 
 
-LINE_HEIGHT = 16.5
-
-
 def _row_height(annex: Annex, texts: Sequence[object]) -> float:
-    """Height fitting wrapped text: xlsxwriter cannot autofit rows, and Excel does not on open."""
-    lines = 1
+    """Height fitting wrapped text of a row (values, then the row label and requirement)."""
     widths = {c.key: c.width for c in annex.columns}
     cols = [c.key for c in annex.columns] + ["noi_dung", "yeu_cau"]
-    for key, text in zip(cols, texts):
-        if isinstance(text, str) and text and key in widths:
-            per_line = max(4.0, widths[key] * 0.95)
-            lines = max(lines, sum(-(-len(part) // int(per_line)) or 1 for part in text.split("\n")))
-    return LINE_HEIGHT * min(lines, 25)
+    return text_height((text, widths[key]) for key, text in zip(cols, texts) if key in widths)
 
 
 def _write_value(ws: Worksheet, r: int, c: int, value: object, kind: str, fmt) -> None:
@@ -309,26 +281,15 @@ def _validate(ws: Worksheet, r: int, c: int, annex: Annex, row: Row | None, col:
 
 
 def _write_signature(ws: Worksheet, styles: Styles, annex: Annex, start: int) -> int:
-    left, right = _spans(annex)
-    plain = styles.centered(italic=True)
-    _merge(ws, start, right, "......., ngày ..... tháng ..... năm ........", plain)
-    _merge(ws, start + 1, left, "NGƯỜI LẬP BIỂU", styles.centered(bold=True))
-    _merge(ws, start + 1, right, "TM. ỦY BAN NHÂN DÂN", styles.centered(bold=True))
-    _merge(ws, start + 2, left, "(Ký, ghi rõ họ tên)", plain)
-    _merge(ws, start + 2, right, "CHỦ TỊCH", styles.centered(bold=True))
-    _merge(ws, start + 3, right, "(Ký tên, đóng dấu)", plain)
-    return start + 7
+    return write_signature(
+        ws, styles, _widths(annex), start,
+        left=(("NGƯỜI LẬP BIỂU", "bold"), ("(Ký, ghi rõ họ tên)", "italic")),
+        right=(("TM. ỦY BAN NHÂN DÂN", "bold"), ("CHỦ TỊCH", "bold"), ("(Ký tên, đóng dấu)", "italic")),
+    )
 
 
 def _set_page(ws: Worksheet, annex: Annex, last_row: int) -> None:
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
-    ws.center_horizontally()
-    ws.repeat_rows(GROUP_ROW, HEADER_ROW)
-    ws.print_area(0, 0, last_row, len(annex.columns) - 1)
-    ws.set_footer("&C&\"Times New Roman\"Trang &P/&N")
+    set_page(ws, len(annex.columns) - 1, last_row, (GROUP_ROW, HEADER_ROW))
 
 
 GUIDE_LINES = (

@@ -1,0 +1,679 @@
+"""District consolidation: the communes' usable cells → the district tables TH00–TH09.
+
+pandas over ``result.cells``, driven by the annex definitions: which rows are criteria (their
+``AllMet`` formulas), which are sources of funds (the ``SumRows`` tree of PB04), which PB08 rows are
+summed and which are rates weighted by a TT row, which list columns are summed or recomputed. No
+header text or row list of an annex is repeated here.
+
+Values with a Lỗi are not used. Where a table shows one commune cell it shows ``ERROR_MARK``; where it
+adds up several, the row's "Ghi chú" names the cells left out. A unit without a usable file shows its
+state ("Chưa nộp", or why its file was not used) across the row, never zeros.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.annexes import Annex, load_annexes
+from pipeline.annexes.compute import compute_fixed
+from pipeline.annexes.formulas import AllMet, CountMet, RowRatio, SumRows
+from pipeline.annexes.model import MET
+from pipeline.district_table import (
+    ERROR_MARK, Across, Average, Band, Col, CountOf, CountText, Footer, Sum, SumColumns, Table,
+    Weighted, is_blank, is_number,
+)
+from pipeline.run import STATUS_ERROR, STATUS_MISSING, STATUS_OK, STATUS_WARN, RunResult
+
+#: Shown across the row of a unit whose file was read but refused (wrong period, unknown template …).
+NOT_USED = "File có lỗi, chưa tổng hợp"
+#: Shown across the row of a unit that left a whole annex empty.
+NOT_FILLED = "Không kê khai"
+NOTE = "Ghi chú"
+#: Rejected cells named in a row's note before it says "…".
+MAX_NOTE_CELLS = 8
+#: Lower bounds of the criteria bands under "all criteria met": 15–18, 10–14, 5–9, then "dưới 5".
+BAND_FLOORS = (15, 10, 5)
+CURRENT, PREVIOUS = "danh_gia", "danh_gia_truoc"
+#: PB04 value columns shown at district level, one table each (the annual plan is left out).
+FUND_COLUMNS = ("thuc_hien", "luy_ke")
+#: PB08 value column shown at district level.
+REPORTED = "thuc_hien"
+#: TT row holding the number of villages (denominator of the village rates).
+VILLAGES_ROW = "SO_THON"
+STATUS_SHEET = "TH00 Nộp báo cáo"
+STATUS_TITLE = "TÌNH HÌNH NỘP BÁO CÁO CỦA CÁC ĐƠN VỊ CẤP XÃ"
+DETAILS_SHEET = "Dữ liệu chi tiết"
+DETAILS_TITLE = "DỮ LIỆU CHI TIẾT: MỌI SỐ LIỆU ĐÃ DÙNG ĐỂ TỔNG HỢP"
+
+
+@dataclass
+class CriteriaSummary:
+    table: Table
+    #: (band label, number of units, their names) from the top band down.
+    bands: list[tuple[str, int, str]]
+    #: Number of criteria in the set (19 for QĐ 318/QĐ-TTg).
+    criteria: int
+    band_key: str = "xep_loai"
+    count_key: str = "so_tc"
+
+
+@dataclass
+class FundsSummary:
+    #: One table per value column of PB04 ("Thực hiện kỳ báo cáo", "Lũy kế từ đầu năm").
+    tables: list[Table]
+    #: Title of the PB04 column behind each table ("Thực hiện kỳ báo cáo", …).
+    titles: list[str]
+    #: Top-level sources: (label, the table columns they add up).
+    sources: list[tuple[str, tuple[str, ...]]]
+    total_key: str
+
+
+@dataclass
+class OcopSummary:
+    stars: Table
+    products: Table
+    #: Column key of the stars table → number of stars.
+    star_of: dict[str, int]
+    code_key: str = "ma_dv"
+    star_key: str = "so_sao"
+
+
+@dataclass
+class District:
+    status: Table
+    criteria: list[CriteriaSummary]
+    villages: Table
+    funds: FundsSummary
+    disbursement: Table
+    debt: Table
+    ocop: OcopSummary
+    indicators: Table
+    components: Table
+    details: Table
+
+
+def consolidate(result: RunResult) -> District:
+    """Every district table of a run."""
+    src = Source.from_result(result)
+    return District(
+        status=status_table(src),
+        criteria=[criteria_table(src, a) for a in src.annexes.values() if _criteria_rows(a)],
+        villages=villages_table(src),
+        funds=funds_tables(src),
+        disbursement=list_table(src, src.annex("TH05"), "Số công trình, nội dung", split="nguon_von"),
+        debt=list_table(src, src.annex("TH06"), "Số công trình còn nợ"),
+        ocop=ocop_tables(src),
+        indicators=indicators_table(src),
+        components=components_table(src),
+        details=details_table(src),
+    )
+
+
+# The source: usable cells, and the state of every unit
+
+
+@dataclass
+class Source:
+    result: RunResult
+    annexes: Mapping[str, Annex]
+    #: Registry units in order: (code, name).
+    units: list[tuple[str, str]]
+    #: Unit code → "" when its file is used, else the text shown across its rows.
+    states: dict[str, str]
+    #: Usable cells of the used files, with ``v``: the number, else the clean value.
+    used: pd.DataFrame
+    #: Cells with a Lỗi in the used files.
+    rejected: pd.DataFrame
+
+    @classmethod
+    def from_result(cls, result: RunResult) -> Source:
+        units = [(u.code, u.name) for u in result.settings.registry.units]
+        status = result.units.set_index("unit_code") if not result.units.empty else pd.DataFrame()
+        states = {}
+        for code, _name in units:
+            rec = status.loc[code] if code in status.index else None
+            if rec is None or rec["status"] == STATUS_MISSING:
+                states[code] = STATUS_MISSING
+            else:
+                states[code] = "" if bool(rec["usable"]) else NOT_USED
+        cells = result.cells.reindex(columns=[
+            "unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "value",
+            "number", "usable"])
+        used_files = set(status["file"][status["usable"].astype(bool)]) if len(status) else set()
+        cells = cells[cells["file"].isin(used_files) & cells["unit_code"].isin(states)]
+        cells = cells.assign(v=cells["number"].astype(object).where(cells["number"].notna(),
+                                                                     cells["value"]))
+        usable = cells["usable"].fillna(False).astype(bool)
+        return cls(result, load_annexes(), units, states, cells[usable], cells[~usable])
+
+    def annex(self, district_sheet: str) -> Annex:
+        return next(a for a in self.annexes.values() if a.district_sheet == district_sheet)
+
+    @property
+    def scope(self) -> str:
+        return "huyện" if self.result.settings.registry.level == "huyen" else "tỉnh"
+
+    @property
+    def total_label(self) -> str:
+        return f"Toàn {self.scope}"
+
+    def base(self, keys: Iterable[str] = ()) -> pd.DataFrame:
+        """One row per registry unit: ``label``, ``state`` and empty object columns ``keys``."""
+        frame = pd.DataFrame(self.units, columns=["unit_code", "label"]).set_index("unit_code")
+        frame["state"] = [self.states[c] for c in frame.index]
+        for key in keys:
+            frame[key] = pd.Series(None, index=frame.index, dtype=object)
+        return frame
+
+    def active(self) -> list[str]:
+        return [c for c, _n in self.units if self.states[c] == ""]
+
+    def cells(self, annex: Annex, columns: Iterable[str] | None = None, *,
+              rejected: bool = False) -> pd.DataFrame:
+        frame = self.rejected if rejected else self.used
+        mask = frame["annex"] == annex.code
+        if columns is not None:
+            mask &= frame["column"].isin(list(columns))
+        return frame[mask]
+
+    def by_unit(self, annex: Annex, column: str, rows: Iterable[str]) -> pd.DataFrame:
+        """A fixed annex's ``column`` as a frame: unit × row code, ``ERROR_MARK`` where rejected."""
+        rows = list(rows)
+        out = pd.DataFrame(index=[c for c, _n in self.units], columns=rows, dtype=object)
+        for frame, mark in ((self.cells(annex, [column], rejected=True), True),
+                            (self.cells(annex, [column]), False)):
+            for rec in frame[frame["row_code"].isin(rows)].itertuples(index=False):
+                out.at[rec.unit_code, rec.row_code] = ERROR_MARK if mark else rec.v
+        return out
+
+    def list_rows(self, annex: Annex) -> pd.DataFrame:
+        """A list annex as rows: unit_code, row_code, one column per column key (usable values)."""
+        keys = [c.key for c in annex.columns]
+        seen = pd.concat([self.cells(annex), self.cells(annex, rejected=True)])
+        index = seen[["unit_code", "row_code"]].drop_duplicates()
+        used = self.cells(annex).drop_duplicates(["unit_code", "row_code", "column"])
+        wide = used.pivot(index=["unit_code", "row_code"], columns="column", values="v")
+        rows = index.merge(wide.reset_index(), on=["unit_code", "row_code"], how="left")
+        rows = rows.reindex(columns=["unit_code", "row_code", *keys]).astype(object)
+        rows = rows.where(rows.notna(), None)
+        order = {c: i for i, (c, _n) in enumerate(self.units)}
+        rows["_order"] = [(order.get(u, 0), int(r)) for u, r in zip(rows["unit_code"], rows["row_code"])]
+        return rows.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+    def notes(self, annex: Annex, columns: Iterable[str] | None = None) -> dict[str, str]:
+        """Per unit, the cells of ``annex`` left out because of a Lỗi."""
+        out: dict[str, str] = {}
+        for unit, part in self.cells(annex, columns, rejected=True).groupby("unit_code"):
+            cells = list(dict.fromkeys(part["cell"]))
+            more = f" và {len(cells) - MAX_NOTE_CELLS} ô khác" if len(cells) > MAX_NOTE_CELLS else ""
+            out[unit] = f"Ô có Lỗi, không tổng hợp: {', '.join(cells[:MAX_NOTE_CELLS])}{more}"
+        return out
+
+
+def _per_unit(frame: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
+    """The rows of ``frame`` of one unit, grouped once (a province has hundreds of units)."""
+    groups = {unit: part for unit, part in frame.groupby("unit_code", sort=False)}
+    empty = frame.iloc[0:0]
+    return lambda unit: groups.get(unit, empty)
+
+
+def _sheet(annex: Annex) -> str:
+    return f"{annex.district_sheet} {annex.sheet}"
+
+
+def _note_col(width: float = 24) -> Col:
+    return Col("note", NOTE, kind="text", width=width, wrap=True)
+
+
+def _with_notes(rows: pd.DataFrame, notes: Mapping[str, str]) -> pd.DataFrame:
+    rows["note"] = [notes.get(c, "") if s == "" else "" for c, s in zip(rows.index, rows["state"])]
+    return rows
+
+
+# TH00
+
+
+def status_table(src: Source) -> Table:
+    units = src.result.units
+    on_time = {True: "Đúng hạn", False: "Trễ hạn"}
+    rows = pd.DataFrame({
+        "label": units["unit_name"], "state": "", "ma": units["unit_code"],
+        "tinh_trang": units["status"], "file": units["files"],
+        "ngay_nhan": [None if pd.isna(t) else t.to_pydatetime() for t in units["received"]],
+        "dung_han": [on_time[bool(v)] if v is not None and not pd.isna(v) else ""
+                     for v in units["on_time"]],
+        "loi": units["errors"], "canh_bao": units["warnings"], "luu_y": units["infos"],
+    }) if not units.empty else pd.DataFrame(columns=["label", "state"])
+    statuses = (STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_MISSING)
+    deadline = src.result.settings.deadline
+    return Table(
+        code="TH00", sheet=STATUS_SHEET, title=STATUS_TITLE,
+        columns=(
+            Col("ma", "Mã đơn vị", kind="choice", width=9),
+            Col("tinh_trang", "Tình trạng", kind="choice", width=14),
+            Col("file", "File báo cáo", kind="text", width=34, wrap=True),
+            Col("ngay_nhan", "Ngày nhận (lưu file)", kind="date", width=12),
+            Col("dung_han", "Đúng hạn / Trễ hạn", kind="choice", width=11),
+            Col("loi", "Lỗi", kind="int", groups=("Số phát hiện",), width=8),
+            Col("canh_bao", "Cảnh báo", kind="int", groups=("Số phát hiện",), width=9),
+            Col("luu_y", "Lưu ý", kind="int", groups=("Số phát hiện",), width=8),
+        ),
+        rows=rows.reset_index(drop=True),
+        footers=(
+            Footer("Tổng cộng", {k: Sum() for k in ("loi", "canh_bao", "luu_y")}),
+            *(Footer(f"Số đơn vị {s.lower()}", {"tinh_trang": CountOf(s)}) for s in statuses),
+            *(Footer(f"Số đơn vị nộp {t.lower()}", {"dung_han": CountOf(t)}) for t in on_time.values()),
+        ),
+        note=f"Hạn nộp: {deadline:%d/%m/%Y}" if deadline else "Chưa đặt hạn nộp",
+        notes=("Ngày nhận là thời điểm lưu file của xã; chi tiết từng phát hiện xem Báo cáo kiểm tra "
+               "(file KiemTra_…xlsx).",),
+    ).finish()
+
+
+# TH01, TH02
+
+
+def _criteria_rows(annex: Annex):
+    return [r for r in annex.rows if isinstance(r.formulas.get(CURRENT), AllMet)]
+
+
+def _criterion_title(label: str, code: str) -> str:
+    """'Tiêu chí 2: Giao thông' → '2. Giao thông'."""
+    name = label.split(": ", 1)[1] if ": " in label else label
+    return f"{code}. {name}"
+
+
+def _bands(count: int) -> tuple[tuple[tuple[int, str], ...], str]:
+    floors = [f for f in BAND_FLOORS if f < count]
+    bands = [(count, f"{count} tiêu chí")]
+    for low, high in zip(floors, [count - 1] + [f - 1 for f in floors]):
+        bands.append((low, f"{low}–{high} tiêu chí"))
+    return tuple(bands), f"Dưới {floors[-1] if floors else count} tiêu chí"
+
+
+def criteria_table(src: Source, annex: Annex) -> CriteriaSummary:
+    criteria = _criteria_rows(annex)
+    count_row = next(r for r in annex.rows if isinstance(r.formulas.get(CURRENT), CountMet))
+    group, group_of = "", {}
+    for row in annex.rows:
+        if row.style == "group":
+            group = f"{row.code}. {row.label}"
+        group_of[row.code] = group
+    keys = [f"tc_{r.code}" for r in criteria]
+    bands, below = _bands(len(criteria))
+    columns = [
+        Col(k, _criterion_title(r.label, r.code), kind="choice", width=7.5, rotate=True,
+            groups=("Kết quả thực hiện các tiêu chí", group_of[r.code]))
+        for k, r in zip(keys, criteria)
+    ] + [
+        Col("so_tc_truoc", annex.column(PREVIOUS).group or PREVIOUS, kind="int", width=9,
+            groups=(count_row.label,)),
+        Col("so_tc", annex.column(CURRENT).group or CURRENT, kind="int", width=9,
+            groups=(count_row.label,), formula=CountText(tuple(keys), MET)),
+        Col("xep_loai", "Phân loại", kind="choice", width=13,
+            formula=Band("so_tc", bands, below)),
+        _note_col(18),
+    ]
+    rows = src.base([*keys, "so_tc_truoc"])
+    inputs = src.cells(annex, [CURRENT, PREVIOUS])
+    inputs = inputs[(inputs["role"] == "input") & ~inputs["v"].map(is_blank)]
+    inputs_of, rejected_of = _per_unit(inputs), _per_unit(src.cells(annex, [CURRENT], rejected=True))
+    for unit in src.active():
+        mine = inputs_of(unit)
+        if mine.empty:
+            rows.at[unit, "state"] = NOT_FILLED
+            continue
+        data: dict[str, dict[str, object]] = {}
+        for rec in mine.itertuples(index=False):
+            data.setdefault(rec.row_code, {})[rec.column] = rec.value
+        computed = compute_fixed(annex, data)
+        bad = set(rejected_of(unit)["row_code"])
+        for key, row in zip(keys, criteria):
+            status = computed[(row.code, CURRENT)]
+            if status == "" and bad & set(row.formulas[CURRENT].rows):
+                status = ERROR_MARK
+            rows.at[unit, key] = status or None
+        if (mine["column"] == PREVIOUS).any():
+            rows.at[unit, "so_tc_truoc"] = computed[(count_row.code, PREVIOUS)]
+    rows = _with_notes(rows, src.notes(annex, [CURRENT, PREVIOUS]))
+    table = Table(
+        code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
+        columns=tuple(columns), rows=rows,
+        footers=(
+            Footer("Số xã đạt", {k: CountOf(MET) for k in keys}),
+            Footer("Bình quân số tiêu chí đạt/xã",
+                   {"so_tc_truoc": Average(), "so_tc": Average()}),
+        ),
+        notes=(f"Tiêu chí đạt khi mọi chỉ tiêu của tiêu chí được đánh giá Đạt; huyện tính lại từ "
+               f"các chỉ tiêu, không dùng số xã tự tính. “{ERROR_MARK}”: chỉ tiêu có Lỗi, chưa xác "
+               f"định được; ô trống: xã chưa đánh giá.",),
+    ).finish()
+    active = table.rows[table.active]
+    summary = [(label, int((active["xep_loai"] == label).sum()),
+                ", ".join(active.loc[active["xep_loai"] == label, "label"]))
+               for label in [b for _low, b in bands] + [below]]
+    return CriteriaSummary(table, summary, len(criteria))
+
+
+# TH03
+
+
+def villages_table(src: Source) -> Table:
+    annex, info = src.annex("TH03"), src.annexes["TT"]
+    rows = src.base(["ke_khai", "dat_ntm", "kieu_mau", "ds_kieu_mau", "du_kien"])
+    rows["so_thon"] = src.by_unit(info, "gia_tri", [VILLAGES_ROW])[VILLAGES_ROW]
+    rows_of = _per_unit(src.list_rows(annex))
+    for unit in src.active():
+        mine = rows_of(unit)
+        model = mine[[_is_model(r) for r in mine.to_dict("records")]]
+        rows.at[unit, "ke_khai"] = len(mine)
+        rows.at[unit, "dat_ntm"] = int(sum(is_number(v) for v in mine["nam_dat_ntm"]))
+        rows.at[unit, "kieu_mau"] = len(model)
+        rows.at[unit, "ds_kieu_mau"] = "; ".join(
+            f"{r['ten_thon']} ({int(r['nam_kieu_mau'])})" if is_number(r["nam_kieu_mau"])
+            else str(r["ten_thon"]) for r in model.to_dict("records") if not is_blank(r["ten_thon"]))
+        planned: dict[str, list[str]] = {}
+        for r in mine.to_dict("records"):
+            if not is_blank(r["du_kien"]) and not is_blank(r["ten_thon"]) and not _is_model(r):
+                planned.setdefault(str(r["du_kien"]), []).append(str(r["ten_thon"]))
+        rows.at[unit, "du_kien"] = "; ".join(f"{when}: {', '.join(names)}"
+                                             for when, names in planned.items())
+    rows = _with_notes(rows, {**src.notes(info, ["gia_tri"]), **src.notes(annex)})
+    ntm, model = "Thôn đạt chuẩn NTM", "Thôn đạt chuẩn NTM kiểu mẫu"
+    columns = (
+        Col("so_thon", info.row(VILLAGES_ROW).label, kind="int", width=8),
+        Col("ke_khai", "Số thôn kê khai", kind="int", width=8),
+        Col("dat_ntm", "Số thôn", kind="int", groups=(ntm,), width=8),
+        Col("ty_le_ntm", "Tỷ lệ (%)", kind="percent", groups=(ntm,), width=8,
+            formula=RowRatio("dat_ntm", "so_thon")),
+        Col("kieu_mau", "Số thôn", kind="int", groups=(model,), width=8),
+        Col("ty_le_kieu_mau", "Tỷ lệ (%)", kind="percent", groups=(model,), width=8,
+            formula=RowRatio("kieu_mau", "so_thon")),
+        Col("ds_kieu_mau", "Tên thôn (năm công nhận)", kind="text", groups=(model,), width=26,
+            wrap=True),
+        Col("du_kien", "Thôn phấn đấu đạt NTM kiểu mẫu (dự kiến)", kind="text", width=26, wrap=True),
+        _note_col(),
+    )
+    sums = ("so_thon", "ke_khai", "dat_ntm", "kieu_mau")
+    return Table(
+        code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
+        columns=columns, rows=rows,
+        footers=(Footer(src.total_label, {k: Sum() for k in sums}
+                        | {"ty_le_ntm": Across(RowRatio("dat_ntm", "so_thon")),
+                           "ty_le_kieu_mau": Across(RowRatio("kieu_mau", "so_thon"))}),),
+        notes=(f"Thôn đạt NTM kiểu mẫu: đạt đủ số tiêu chí thôn kiểu mẫu, hoặc đã có năm công "
+               f"nhận. Tỷ lệ tính trên số thôn của xã ({info.sheet}).",),
+    ).finish()
+
+
+def _is_model(row: Mapping[str, object]) -> bool:
+    met, total = row.get("so_tc_dat"), row.get("tong_tc")
+    return (is_number(met) and is_number(total) and met >= total) or is_number(row.get("nam_kieu_mau"))
+
+
+# TH04
+
+
+def _sum_tree(annex: Annex, column: str) -> tuple[str, dict[str, tuple[str, ...]]]:
+    """The root total and each total's parts, from the SumRows formulas of ``column``."""
+    parts = {r.code: r.formulas[column].rows for r in annex.rows
+             if isinstance(r.formulas.get(column), SumRows)}
+    children = {c for rows in parts.values() for c in rows}
+    root = next(code for code in parts if code not in children)
+    return root, parts
+
+
+def _leaves(code: str, parts: Mapping[str, tuple[str, ...]]) -> list[str]:
+    if code not in parts:
+        return [code]
+    return [leaf for part in parts[code] for leaf in _leaves(part, parts)]
+
+
+def funds_tables(src: Source) -> FundsSummary:
+    annex = src.annex("TH04")
+    value_columns = [annex.column(key) for key in FUND_COLUMNS]
+    root, parts = _sum_tree(annex, value_columns[0].key)
+    leaves = _leaves(root, parts)
+    parent = {c: p for p, rows in parts.items() for c in rows}
+    others = [r for r in annex.rows if r.aggregate == "sum" and r.code not in parts
+              and r.code not in leaves]
+    band = "Chia theo nguồn vốn"
+    columns = [Col(root, "Tổng số", width=11, formula=SumColumns(tuple(leaves)))]
+    for code in leaves:
+        row, up = annex.row(code), parent[code]
+        if up == root:
+            columns.append(Col(code, f"{code}. {row.label}", groups=(band,), width=10, wrap=True))
+        else:
+            columns.append(Col(code, row.label, groups=(band, f"{up}. {annex.row(up).label}"),
+                               width=10, wrap=True))
+    columns += [Col(r.code, f"{r.label} ({r.unit})", kind=r.kind, width=10, wrap=True) for r in others]
+    columns.append(_note_col(16))
+    keys = [c.key for c in columns if c.key != "note"]
+    tables = []
+    for letter, value in zip("ABCDEFGH", value_columns):
+        rows = src.base().join(src.by_unit(annex, value.key, leaves + [r.code for r in others]))
+        rows = _with_notes(rows, src.notes(annex, [value.key]))
+        tables.append(Table(
+            code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
+            columns=tuple(columns), rows=rows, unit_note=annex.unit_note,
+            caption=f"{letter}. {value.title.upper()}",
+            footers=(
+                Footer(src.total_label, {k: Sum() for k in keys}),
+                Footer("Tỷ trọng (%)", {k: Across(RowRatio(k, root)) for k in [root, *leaves]}),
+            ),
+            notes=(f"Tổng số của mỗi xã = tổng các nguồn (tính lại từ số liệu nguồn, không dùng dòng "
+                   f"tổng xã tự tính). “{ERROR_MARK}”: số liệu có Lỗi, không tổng hợp.",),
+        ).finish())
+    sources = [(f"{c}. {annex.row(c).label}", tuple(_leaves(c, parts))) for c in parts[root]]
+    return FundsSummary(tables, [c.title for c in value_columns], sources, root)
+
+
+# TH05, TH06
+
+
+def list_table(src: Source, annex: Annex, count_title: str, split: str | None = None) -> Table:
+    """Per unit: how many rows, the sums of the summed columns (split by a choice column), and the
+    annex's own formula columns recomputed on those sums (a rate of sums, a difference of sums)."""
+    rows_of = _per_unit(src.list_rows(annex))
+    choices = annex.column(split).choices if split else ()
+    columns = [Col("so_luong", count_title, kind="int", width=9, wrap=True)]
+    footer = {"so_luong": Sum()}
+    summed = []
+    for col in annex.columns:
+        if col.role == "input" and col.aggregate == "sum":
+            summed.append(col.key)
+            if choices:
+                columns.append(Col(col.key, "Tổng số", groups=(col.title,), width=11))
+                columns += [Col(f"{col.key}|{ch}", ch, groups=(col.title,), width=11, wrap=True)
+                            for ch in choices]
+                footer |= {f"{col.key}|{ch}": Sum() for ch in choices}
+            else:
+                columns.append(Col(col.key, col.title, width=12, wrap=True))
+            footer[col.key] = Sum()
+        elif col.role == "formula" and col.formula is not None:
+            columns.append(Col(col.key, col.title, kind=col.formula.kind, width=11, wrap=True,
+                               formula=col.formula))
+            footer[col.key] = Across(col.formula)
+    columns.append(_note_col())
+    rows = src.base([c.key for c in columns if c.formula is None])
+    for unit in src.active():
+        mine = rows_of(unit)
+        rows.at[unit, "so_luong"] = len(mine)
+        for key in summed:
+            rows.at[unit, key] = _sum(mine[key])
+            for ch in choices:
+                rows.at[unit, f"{key}|{ch}"] = _sum(mine.loc[mine[split] == ch, key])
+    rows = _with_notes(rows, src.notes(annex))
+    return Table(
+        code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
+        columns=tuple(columns), rows=rows, unit_note=annex.unit_note,
+        footers=(Footer(src.total_label, footer),),
+        notes=("Số liệu có Lỗi không được cộng; ô có Lỗi ghi ở cột Ghi chú.",),
+    ).finish()
+
+
+def _sum(values: Iterable[object]) -> float:
+    return float(sum(v for v in values if is_number(v)))
+
+
+# TH07
+
+
+def ocop_tables(src: Source) -> OcopSummary:
+    annex = src.annex("TH07")
+    stars_col = annex.column("so_sao")
+    stars = list(range(int(stars_col.min), int(stars_col.max) + 1))
+    listed = src.list_rows(annex)
+    rows_of = _per_unit(listed)
+    star_of = {f"sao_{s}": s for s in stars}
+    rows = src.base(star_of)
+    for unit in src.active():
+        mine = rows_of(unit)
+        for key, s in star_of.items():
+            rows.at[unit, key] = int(sum(1 for v in mine["so_sao"] if is_number(v) and v == s))
+    rows = _with_notes(rows, src.notes(annex))
+    band = "Số sản phẩm theo hạng sao"
+    stars_table = Table(
+        code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
+        columns=(*(Col(k, f"{s} sao", kind="int", groups=(band,), width=9) for k, s in star_of.items()),
+                 Col("tong", "Tổng số", kind="int", groups=(band,), width=10,
+                     formula=SumColumns(tuple(star_of))),
+                 _note_col(20)),
+        rows=rows, caption=f"A. {band.upper()}",
+        footers=(Footer(src.total_label, {k: Sum() for k in [*star_of, "tong"]}),),
+    ).finish()
+    names = dict(src.units)
+    bad = {(r.unit_code, r.row_code, r.column) for r in src.cells(annex, rejected=True).itertuples()}
+    product_cols = [c for c in annex.columns if c.role == "input"]
+    records = []
+    for rec in listed.to_dict("records"):
+        row = {"label": names.get(rec["unit_code"], rec["unit_code"]), "state": "",
+               "ma_dv": rec["unit_code"]}
+        for col in product_cols:
+            value = rec[col.key]
+            bad_cell = (rec["unit_code"], rec["row_code"], col.key) in bad
+            row[col.key] = ERROR_MARK if bad_cell and is_blank(value) else value
+        records.append(row)
+    products = Table(
+        code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
+        columns=(Col("ma_dv", "Mã đơn vị", kind="choice", width=8),
+                 *(Col(c.key, c.title, kind=c.kind, width=c.width, wrap=c.kind == "text")
+                   for c in product_cols)),
+        rows=pd.DataFrame(records, columns=["label", "state", "ma_dv", *(c.key for c in product_cols)]),
+        caption="B. DANH SÁCH SẢN PHẨM OCOP",
+    ).finish()
+    return OcopSummary(stars_table, products, star_of)
+
+
+# TH08
+
+
+def indicators_table(src: Source) -> Table:
+    annex, info = src.annex("TH08"), src.annexes["TT"]
+    value = annex.column(REPORTED)
+    measured = [r for r in annex.rows if r.aggregate in ("sum", "weighted")]
+    weights = [r.code for r in info.rows if r.code in {m.weight for m in measured}]
+    rows = src.base().join(src.by_unit(info, "gia_tri", weights))
+    rows = rows.join(src.by_unit(annex, value.key, [r.code for r in measured]))
+    columns = [Col(w, info.row(w).label, kind="int", groups=("Quyền số",), width=9, wrap=True)
+               for w in weights]
+    columns += [Col(r.code, f"{r.label} ({r.unit})", kind=r.kind, width=10, wrap=True)
+                for r in measured]
+    columns.append(_note_col(16))
+    totals = {w: Sum() for w in weights}
+    totals |= {r.code: Weighted(r.weight) if r.aggregate == "weighted" else Sum() for r in measured}
+    rows = _with_notes(rows, {**src.notes(info, ["gia_tri"]), **src.notes(annex, [value.key])})
+    return Table(
+        code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
+        columns=tuple(columns), rows=rows, note=f"Số liệu: {value.title.lower()}",
+        footers=(Footer(src.total_label, totals),),
+        notes=(f"Số lượng: cộng các xã. Tỷ lệ và thu nhập: bình quân gia quyền theo số hộ hoặc số "
+               f"nhân khẩu của từng xã ({info.sheet}), không phải bình quân cộng các tỷ lệ. "
+               f"“{ERROR_MARK}”: số liệu có Lỗi, không tổng hợp.",
+               *_missing_weights(src, rows, measured, info)),
+    ).finish()
+
+
+def _missing_weights(src: Source, rows: pd.DataFrame, measured, info: Annex) -> list[str]:
+    """One line per weight: the units left out of the rates it weighs, because it is missing."""
+    lines = []
+    active = rows[rows["state"] == ""]
+    for weight in dict.fromkeys(r.weight for r in measured if r.weight):
+        rated = [r.code for r in measured if r.weight == weight]
+        left_out = [rec["label"] for _c, rec in active.iterrows()
+                    if not is_number(rec[weight]) and any(is_number(rec[c]) for c in rated)]
+        if left_out:
+            label = info.row(weight).label
+            lines.append(f"Thiếu {label.lower()} hợp lệ, không tính vào tỷ lệ chung theo "
+                         f"{label.lower()}: {', '.join(left_out)}.")
+    return lines
+
+
+# TH09
+
+
+def components_table(src: Source) -> Table:
+    annex = src.annex("TH09")
+    shown = [c for c in annex.columns if c.role == "input"]
+    cells = {c.key: src.by_unit(annex, c.key, [r.code for r in annex.rows]) for c in shown}
+    base = src.base()
+    records = []
+    for row in annex.rows:
+        for unit, rec in base.iterrows():
+            item = {"label": rec["label"], "state": rec["state"], "section": row.label}
+            item |= {key: frame.at[unit, row.code] for key, frame in cells.items()}
+            records.append(item)
+    summed = [c.key for c in shown if c.aggregate == "sum"]
+    return Table(
+        code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
+        columns=tuple(Col(c.key, c.title, kind=c.kind, width=c.width, wrap=c.kind == "text")
+                      for c in shown),
+        rows=pd.DataFrame(records, columns=["label", "state", "section", *(c.key for c in shown)]),
+        unit_note=annex.unit_note, section_totals={k: Sum(subtotal=True) for k in summed},
+        footers=(Footer(f"Tổng kinh phí {src.total_label.lower()}", {k: Sum(subtotal=True)
+                                                                   for k in summed}),),
+        notes=(f"Nội dung do các xã báo cáo, giữ nguyên văn để huyện tổng hợp báo cáo. "
+               f"“{ERROR_MARK}”: nội dung có Lỗi, không tổng hợp.",),
+    ).finish()
+
+
+# Dữ liệu chi tiết
+
+
+def details_table(src: Source) -> Table:
+    used = src.used[(src.used["role"] == "input") & ~src.used["v"].map(is_blank)]
+    order = {c: i for i, (c, _n) in enumerate(src.units)}
+    annex_order = {code: i for i, code in enumerate(src.annexes)}
+    used = used.assign(_u=used["unit_code"].map(order), _a=used["annex"].map(annex_order))
+    used = used.sort_values(["_u", "_a"], kind="stable")
+    names = dict(src.units)
+    records = []
+    for rec in used.itertuples(index=False):
+        annex = src.annexes[rec.annex]
+        row_label = (annex.row(rec.row_code).label if annex.kind != "list"
+                     else f"Dòng {rec.row_code}")
+        records.append({
+            "label": names.get(rec.unit_code, ""), "state": "", "ma_dv": rec.unit_code,
+            "phu_bieu": rec.annex, "ma_dong": rec.row_code, "noi_dung": row_label,
+            "cot": annex.column(rec.column).title, "gia_tri": rec.v, "file": rec.file,
+            "trang_tinh": rec.sheet, "o": rec.cell,
+        })
+    columns = (
+        Col("ma_dv", "Mã đơn vị", kind="choice", width=8),
+        Col("phu_bieu", "Phụ biểu", kind="choice", width=8),
+        Col("ma_dong", "Mã dòng", kind="choice", width=11),
+        Col("noi_dung", "Nội dung dòng", kind="text", width=40),
+        Col("cot", "Cột", kind="text", width=24),
+        Col("gia_tri", "Giá trị", kind="value", width=24),
+        Col("file", "File", kind="text", width=28),
+        Col("trang_tinh", "Trang tính", kind="text", width=18),
+        Col("o", "Ô", kind="choice", width=7),
+    )
+    return Table(
+        code="", sheet=DETAILS_SHEET, title=DETAILS_TITLE, columns=columns,
+        rows=pd.DataFrame(records, columns=["label", "state", *(c.key for c in columns)]),
+        note="Mỗi dòng một ô số liệu của xã đã được dùng (ô có Lỗi không có ở đây).",
+    ).finish()
