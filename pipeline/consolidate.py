@@ -643,8 +643,25 @@ def components_table(src: Source) -> Table:
 # Dữ liệu chi tiết
 
 
+#: Above this many values the detail sheet is no longer useful to scroll (a province: ~330,000),
+#: slow to write and, past ~19,000 communes, beyond Excel's 1,048,576 rows: it goes to values.csv.
+DETAIL_SHEET_MAX_ROWS = 100_000
+
+
+def _details_elsewhere(count: int) -> Table:
+    return Table(
+        code="", sheet=DETAILS_SHEET, title=DETAILS_TITLE, columns=(Col("noi_dung", "Nội dung", kind="text", width=90),),
+        rows=pd.DataFrame(columns=["label", "state", "noi_dung"]),
+        note=f"Có {count:,} ô số liệu, quá nhiều để xem trong một trang tính.".replace(",", "."),
+        notes=("Toàn bộ số liệu chi tiết (đơn vị, phụ biểu, mã dòng, cột, giá trị, file, ô) nằm trong "
+               "file values.csv cùng thư mục: mở bằng Excel (Data > From Text/CSV, mã UTF-8) để lọc.",),
+    ).finish()
+
+
 def details_table(src: Source) -> Table:
     used = src.used[(src.used["role"] == "input") & ~src.used["v"].map(is_blank)]
+    if len(used) > DETAIL_SHEET_MAX_ROWS:
+        return _details_elsewhere(len(used))
     order = {c: i for i, (c, _n) in enumerate(src.units)}
     annex_order = {code: i for i, code in enumerate(src.annexes)}
     used = used.assign(_u=used["unit_code"].map(order), _a=used["annex"].map(annex_order))

@@ -35,6 +35,7 @@ MAX_SHEET_ROWS = 5000
 HEADER_SEARCH_ROWS = 40
 #: Text that ends an annex's data area: the signature block.
 STOP_WORDS = ("nguoi lap bieu", "tm. uy ban nhan dan", "chu tich", "tm. ubnd")
+STOP_FIRST = frozenset("NnTtCc.")
 SIGNATURE_DATE = re.compile(r"^\.{3,}, ngay \.{3,}")
 BLANK_RUN_END = 6
 
@@ -305,7 +306,8 @@ def read_annex(book: Workbook, annex: Annex) -> AnnexRead:
 def _is_stop_row(row: list[Any]) -> bool:
     """The signature block under the table: exact texts only, so commune text never stops reading."""
     for value in row:
-        if isinstance(value, str):
+        # Cheap filter first: every stop text starts with "N", "T", "C" or "." (hot loop).
+        if isinstance(value, str) and value[:1] in STOP_FIRST:
             text = fold(value)
             # Upper case only: TT has a row labelled "Người lập biểu".
             if (text in STOP_WORDS and value.strip().isupper()) or SIGNATURE_DATE.match(text):
@@ -313,26 +315,31 @@ def _is_stop_row(row: list[Any]) -> bool:
     return False
 
 
+def _filled(row: list[Any]) -> bool:
+    return any(v not in ("", None) for v in row)
+
+
 def _data_rows(grid: list[list[Any]], location: Location) -> range:
-    """Rows after the header: to the table's end, then on while rows are filled (rows a commune
-    appended below the table); without a table, up to the signature block or a run of blank rows."""
+    """Rows after the header: the Excel table's rows plus filled rows a commune appended right below
+    it; without a table (.xls, .ods), up to the signature block or a run of blank rows."""
     start = location.header_row + 1
-    table_end = location.end_row if location.end_row is not None else -1
-    last = start - 1
-    blank_run = 0
+    if location.end_row is not None:
+        last = location.end_row
+        while last + 1 < len(grid) and _filled(grid[last + 1]) and not _is_stop_row(grid[last + 1]):
+            last += 1
+        return range(start, last + 1)
+    last, blank_run = start - 1, 0
     for r in range(start, len(grid)):
         row = grid[r]
         if _is_stop_row(row):
             break
-        if any(v not in ("", None) for v in row):
-            blank_run = 0
-            last = r
+        if _filled(row):
+            blank_run, last = 0, r
         else:
             blank_run += 1
-            limit = 1 if location.end_row is not None else BLANK_RUN_END
-            if r > table_end and blank_run >= limit:
+            if blank_run >= BLANK_RUN_END:
                 break
-    return range(start, max(last, table_end) + 1)
+    return range(start, last + 1)
 
 
 def _code_text(value: Any) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.annexes import Annex
-from pipeline.annexes.compute import compute_fixed, compute_list_row
+from pipeline.annexes.compute import compute_fixed_many, compute_list_many
 from pipeline.annexes.model import MET, NOT_MET
 from pipeline.findings import Finding
 
@@ -60,36 +60,43 @@ def _compare(frame: Frame, annex: str, left: str, right: str, code: str,
 
 
 def formulas_overwritten(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
-    """A computed cell whose value differs from the formula evaluated on the inputs."""
-    formulas = frame[frame["role"] == "formula"]
-    if formulas.empty:
-        return
-    inputs = frame[frame["role"] == "input"]
-    for (unit, file, code), cells in formulas.groupby(["unit_code", "file", "annex"], sort=False):
+    """A computed cell whose value differs from the formula evaluated on the inputs.
+
+    All units at once: the formula objects the template wrote evaluate over Series (one value per
+    unit), so the cost does not grow with a Python loop per commune.
+    """
+    key = ["unit_code", "file"]
+    cells = frame["value"]
+    formulas = frame[(frame["role"] == "formula") & cells.notna() & (cells.astype(str) != "")]
+    for code in formulas["annex"].unique():
         annex = annexes[code]
-        mine = inputs[(inputs["unit_code"] == unit) & (inputs["file"] == file) & (inputs["annex"] == code)]
-        values: dict[str, dict[str, object]] = {}
-        for rec in mine[["row_code", "column", "value"]].itertuples(index=False):
-            values.setdefault(rec.row_code, {})[rec.column] = rec.value
+        mine = formulas[formulas["annex"] == code]
+        inputs = frame[(frame["annex"] == code) & (frame["role"] == "input")]
         if annex.kind == "list":
-            expected = {(r, k): v for r, row in values.items()
-                        for k, v in compute_list_row(annex, row).items()}
+            rows = inputs.pivot(index=key + ["row_code"], columns="column", values="value")
+            expected = pd.concat(compute_list_many(annex, rows), names=["column"])
+            expected = expected.reorder_levels(key + ["row_code", "column"])
         else:
-            expected = compute_fixed(annex, values)
-        for rec in cells.itertuples(index=False):
-            want = expected.get((rec.row_code, rec.column))
-            if _same(rec.value, want):
-                continue
-            yield Finding.make("formula-overwritten", unit_code=unit, file=file, sheet=rec.sheet,
-                               cell=rec.cell, value=rec.value, note=want if want != "" else "(trống)")
+            wide = {col: g.pivot(index=key, columns="row_code", values="value")
+                    for col, g in inputs.groupby("column")}
+            index = pd.MultiIndex.from_frame(mine[key].drop_duplicates())
+            computed = compute_fixed_many(annex, wide, index)
+            expected = pd.concat(computed, names=["row_code", "column"])
+            expected = expected.reorder_levels(key + ["row_code", "column"])
+        want = mine.join(expected.rename("want"), on=key + ["row_code", "column"])
+        for rec in want[_disagree(want["value"], want["want"])].itertuples(index=False):
+            yield Finding.make("formula-overwritten", unit_code=rec.unit_code, file=rec.file,
+                               sheet=rec.sheet, cell=rec.cell, value=rec.value,
+                               note=rec.want if rec.want not in ("", None) else "(trống)")
 
 
-def _same(got: object, want: object) -> bool:
-    if got is None or got == "":
-        return True  # not recalculated (saved by a program that keeps no cached values)
-    if isinstance(want, (int, float)) and isinstance(got, (int, float)):
-        return abs(float(got) - float(want)) <= 0.05 + 1e-6 * abs(float(want))
-    return str(got).strip() == str(want).strip()
+def _disagree(got: pd.Series, want: pd.Series) -> pd.Series:
+    """Numbers within rounding (0.05) agree; anything else must be the same text."""
+    got_n, want_n = pd.to_numeric(got, errors="coerce"), pd.to_numeric(want, errors="coerce")
+    numeric = got_n.notna() & want_n.notna()
+    off = (got_n - want_n).abs() > 0.05 + 1e-6 * want_n.abs()
+    text = got.astype(str).str.strip() != want.fillna("").astype(str).str.strip()
+    return (numeric & off) | (~numeric & text)
 
 
 def villages_exceed(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
@@ -134,36 +141,46 @@ def drop_vs_last_year(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Fi
                            cell=rec["cell_a"], value=rec["number_a"], note=rec["number_b"])
 
 
+def _region(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _threshold(item, region: str | None) -> float | None:
+    try:
+        return item.threshold_for(region)
+    except ValueError:  # a region the catalogue does not know: the national threshold
+        return item.threshold
+
+
 def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
-    """Indicators: a result without an assessment; "Đạt" whose value misses the catalogue threshold."""
-    regions = _pick(frame, "TT", "gia_tri", "VUNG").droplevel("row_code")["value"]
+    """Indicators: a result without an assessment; "Đạt" whose value misses the catalogue threshold
+    (a Lưu ý only, where the catalogue row is still to be checked against the official text)."""
+    regions = _pick(frame, "TT", "gia_tri", "VUNG").droplevel("row_code")["value"].map(_region)
     for code in ("PB01", "PB02"):
-        annex = annexes[code]
-        result, verdict = _pick(frame, code, "ket_qua"), _pick(frame, code, "danh_gia")
-        both = _join(result, verdict, "left")
-        for (unit, file, row_code), rec in both.iterrows():
-            row = annex.row(row_code)
-            item = row.meta.get("catalogue")
-            if item is None:
-                continue
-            if pd.isna(rec.get("value_b")) or rec.get("value_b") is None:
-                yield Finding.make("assessment-missing", unit_code=unit, file=file,
-                                   sheet=rec["sheet_a"], cell=rec["cell_a"])
-                continue
-            if rec["value_b"] != MET or pd.isna(rec["number_a"]) or not item.compare:
-                continue
-            region = regions.get((unit, file))
-            try:
-                meets = item.meets(rec["number_a"], region if isinstance(region, str) else None)
-            except ValueError:
-                meets = item.meets(rec["number_a"], None)
-            if meets is False:
-                threshold = item.threshold_for(region if isinstance(region, str) else None) \
-                    if isinstance(region, str) else item.threshold
-                level = "Lưu ý" if item.to_check else None  # unconfirmed thresholds only inform
-                yield Finding.make("threshold-miss", unit_code=unit, file=file, sheet=rec["sheet_b"],
-                                   cell=rec["cell_b"], value=rec["number_a"],
-                                   note=f"{item.compare} {threshold:g}", level=level)
+        items = {r.code: r.meta["catalogue"] for r in annexes[code].rows if "catalogue" in r.meta}
+        both = _join(_pick(frame, code, "ket_qua"), _pick(frame, code, "danh_gia"), "left")
+        both = both[both.index.get_level_values("row_code").isin(list(items))]
+        missing = both["value_b"].isna()
+        for (unit, file, _row), rec in both[missing].iterrows():
+            yield Finding.make("assessment-missing", unit_code=unit, file=file,
+                               sheet=rec["sheet_a"], cell=rec["cell_a"])
+        met = both[(both["value_b"] == MET) & both["number_a"].notna()]
+        if met.empty:
+            continue
+        units = met.index.droplevel("row_code")
+        rows = met.index.get_level_values("row_code")
+        region = pd.Series(regions.reindex(units).to_numpy(), index=met.index)
+        limits = pd.Series([_threshold(items[r], g) for r, g in zip(rows, region)], index=met.index,
+                           dtype=float)
+        compare = pd.Series([items[r].compare for r in rows], index=met.index)
+        value = met["number_a"]
+        miss = ((compare == ">=") & (value < limits - 1e-9)) | ((compare == "<=") & (value > limits + 1e-9))
+        for (unit, file, row), rec in met[miss.fillna(False)].iterrows():
+            item = items[row]
+            yield Finding.make("threshold-miss", unit_code=unit, file=file, sheet=rec["sheet_b"],
+                               cell=rec["cell_b"], value=rec["number_a"],
+                               note=f"{item.compare} {limits[(unit, file, row)]:g}",
+                               level="Lưu ý" if item.to_check else None)
 
 
 RULES: tuple[Rule, ...] = (

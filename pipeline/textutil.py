@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -51,6 +52,7 @@ def slug(text: str) -> str:
     return _NON_ALNUM.sub("_", strip_diacritics(text).lower()).strip("_")
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Matching key: lower case, no diacritics, đ -> d, single spaces, stripped."""
     return " ".join(strip_diacritics(text).lower().split())

@@ -11,6 +11,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
+
 from pipeline.annexes.model import MET, NOT_MET
 
 #: Returns the A1 address of a cell: (row code or None for "this row", column key or None for
@@ -18,6 +20,8 @@ from pipeline.annexes.model import MET, NOT_MET
 Addr = Callable[[str | None, str | None], str]
 #: Returns the value of a cell, addressed the same way.
 Get = Callable[[str | None, str | None], object]
+#: The same for many units at once: a Series (one value per unit) for the addressed cell.
+GetMany = Callable[[str | None, str | None], pd.Series]
 
 
 def _num(value: object) -> float:
@@ -27,6 +31,13 @@ def _num(value: object) -> float:
     if isinstance(value, (int, float)):
         return float(value)
     return 0.0
+
+
+def _nums(series: pd.Series) -> pd.Series:
+    """Vectorized _num: numbers as floats, anything else 0."""
+    numbers = series.map(lambda v: float(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                         and v == v else 0.0)
+    return numbers.astype(float)
 
 
 def _tidy(value: float) -> float | int:
@@ -52,6 +63,14 @@ class Formula(ABC):
     def sources(self) -> tuple[tuple[str | None, str | None], ...]:
         """The cells the formula reads."""
 
+    def evaluate_many(self, get: GetMany) -> pd.Series:
+        """``evaluate`` for many units at once; subclasses override it with Series arithmetic (one
+        pass over all communes). This fallback evaluates unit by unit."""
+        columns = {cell: get(*cell) for cell in self.sources()}
+        index = next(iter(columns.values())).index
+        return pd.Series([self.evaluate(lambda r, c, i=i: columns[(r, c)].iloc[i])
+                          for i in range(len(index))], index=index, dtype=object)
+
 
 @dataclass(frozen=True)
 class SumRows(Formula):
@@ -65,6 +84,9 @@ class SumRows(Formula):
 
     def evaluate(self, get: Get) -> object:
         return _tidy(sum(_num(get(r, None)) for r in self.rows))
+
+    def evaluate_many(self, get: GetMany) -> pd.Series:
+        return sum(_nums(get(r, None)) for r in self.rows).round(6)
 
     def sources(self):
         return tuple((r, None) for r in self.rows)
@@ -91,6 +113,13 @@ class AllMet(Formula):
             return MET
         return ""
 
+    def evaluate_many(self, get: GetMany) -> pd.Series:
+        values = pd.concat([get(r, None) for r in self.rows], axis=1)
+        out = pd.Series("", index=values.index, dtype=object)
+        out[(values == MET).all(axis=1)] = MET
+        out[(values == NOT_MET).any(axis=1)] = NOT_MET
+        return out
+
     def sources(self):
         return tuple((r, None) for r in self.rows)
 
@@ -107,6 +136,9 @@ class CountMet(Formula):
 
     def evaluate(self, get: Get) -> object:
         return sum(1 for r in self.rows if get(r, None) == MET)
+
+    def evaluate_many(self, get: GetMany) -> pd.Series:
+        return sum((get(r, None) == MET).astype(int) for r in self.rows)
 
     def sources(self):
         return tuple((r, None) for r in self.rows)
@@ -130,6 +162,11 @@ class RowRatio(Formula):
             return ""
         return _tidy(round(_num(get(None, self.numerator)) / den * 100 + 1e-9, 1))
 
+    def evaluate_many(self, get: GetMany) -> pd.Series:
+        den = _nums(get(None, self.denominator))
+        ratio = (_nums(get(None, self.numerator)) / den.where(den != 0) * 100 + 1e-9).round(1)
+        return ratio.astype(object).where(den != 0, "")
+
     def sources(self):
         return ((None, self.numerator), (None, self.denominator))
 
@@ -151,6 +188,11 @@ class RowDiff(Formula):
         if a in (None, "") and b in (None, ""):
             return ""
         return _tidy(_num(a) - _num(b))
+
+    def evaluate_many(self, get: GetMany) -> pd.Series:
+        a, b = get(None, self.minuend), get(None, self.subtrahend)
+        blank = a.map(lambda v: v is None or v == "" or v != v) & b.map(lambda v: v is None or v == "" or v != v)
+        return (_nums(a) - _nums(b)).round(6).astype(object).where(~blank, "")
 
     def sources(self):
         return ((None, self.minuend), (None, self.subtrahend))
