@@ -4,12 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help templates samples consolidate test bench clean
+.PHONY: help templates samples consolidate test pictures bench clean
 
 help:
 	@echo "make templates    - tạo biểu mẫu trống và biểu mẫu cho từng xã (templates/bieu_mau/)"
 	@echo "make consolidate  - tổng hợp các file trong input/ (hoặc file mẫu nếu input/ trống)"
 	@echo "make test         - chạy kiểm thử"
+	@echo "make pictures     - vẽ lại hình minh họa trong README (docs/hinh/, cần LibreOffice)"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +27,14 @@ samples: $(STAMP)
 consolidate: $(STAMP)
 	$(PY) -m pipeline consolidate $(ARGS)
 
+bench: $(STAMP)
+	$(PY) bench/run.py $(SIZES)
+
 test: $(STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+pictures: $(STAMP)
+	$(PY) docs/make_pictures.py
 
 clean:
 	rm -rf $(VENV) output/* .pytest_cache

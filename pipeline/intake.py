@@ -5,12 +5,14 @@ Never raises for bad input: every problem becomes a Finding on the file's result
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import TEMPLATE_VERSION
-from pipeline.annexes import Annex
+from pipeline.annexes import Annex, load_annexes
 from pipeline.findings import Finding
 from pipeline.read import Cell, ReadError, Workbook, read_annex
 from pipeline.registry import Registry
@@ -163,3 +165,34 @@ def _guess_unit_from_name(result: FileResult, registry: Registry) -> None:
     if unit is not None and result.status == "refused":
         result.unit_code, result.unit_name = unit.code, unit.name
         result.findings = [_with_file(f, result) for f in result.findings]
+
+
+# Many files: in parallel across cores once there are enough of them to pay for the workers.
+
+#: Below this many workbooks, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 48
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(registry: Registry, period: str) -> None:
+    _WORKER.update(registry=registry, period=period, annexes=load_annexes())
+
+
+def _intake_one(item: tuple[Path, str]) -> FileResult:
+    path, rel = item
+    return intake_file(path, rel, _WORKER["annexes"], _WORKER["registry"], _WORKER["period"])
+
+
+def intake_all(found: Sequence, registry: Registry, period: str, *, workers: int | None = None,
+               progress: Callable[[Iterable, int], Iterable] | None = None) -> list[FileResult]:
+    """``intake_file`` for every found workbook, in input order; parallel for large inputs."""
+    items = [(f.path, f.rel) for f in found]
+    workers = workers or os.cpu_count() or 1
+    show = progress or (lambda it, _n: it)
+    if workers < 2 or len(items) < PARALLEL_MIN_FILES:
+        _init_worker(registry, period)
+        return [r for r in show(map(_intake_one, items), len(items))]
+    chunk = max(1, min(64, len(items) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                             initargs=(registry, period)) as pool:
+        return [r for r in show(pool.map(_intake_one, items, chunksize=chunk), len(items))]

@@ -12,7 +12,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import python_calamine as calamine
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -52,9 +52,8 @@ class ReadError(Exception):
         self.note = note
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One value read from an annex, with where it came from."""
+class Cell(NamedTuple):
+    """One value read from an annex, with where it came from (a tuple: cheap to pickle)."""
 
     annex: str
     row_code: str

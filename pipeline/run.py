@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +22,7 @@ from pipeline.annexes import load_annexes
 from pipeline.clean import normalize_cells, rules_table, with_rules
 from pipeline.discover import discover
 from pipeline.findings import ERROR, INFO, WARNING, Finding
-from pipeline.intake import FileResult, intake_file
+from pipeline.intake import FileResult, intake_all
 from pipeline.period import Period, PeriodError
 from pipeline.progress import progress
 from pipeline.rules import check_rules
@@ -51,6 +54,9 @@ class RunResult:
     units: pd.DataFrame                 # one row per registry unit: status, file, counts
     used_samples: bool = False
     outputs: dict[str, str] = field(default_factory=dict)
+    #: Seconds per stage (discover, read, normalize, validate, rules, consolidate, write).
+    timings: dict[str, float] = field(default_factory=dict)
+    started: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
     @property
     def district_slug(self) -> str:
@@ -97,28 +103,41 @@ def _input_folder(input_dir: Path | None, period: Period) -> tuple[Path, bool]:
     return SAMPLES / str(period), True
 
 
-def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool = False) -> RunResult:
+@contextmanager
+def _stage(timings: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool = False,
+               workers: int | None = None) -> RunResult:
+    """Discover, read, normalize, validate and check every file of ``folder``."""
     annexes = load_annexes()
-    registry = settings.registry
-    files: list[FileResult] = []
-    found = discover(folder)
+    timings: dict[str, float] = {}
+    started = datetime.now().replace(microsecond=0)
+    with _stage(timings, "discover"):
+        found = discover(folder)
+    files = [_not_a_workbook(f) for f in found if f.kind != "workbook"]
     workbooks = [f for f in found if f.kind == "workbook"]
-    for f in found:
-        if f.kind != "workbook":
-            result = FileResult(path=f.path, file=f.rel, mtime=f.path.stat().st_mtime, status="skipped")
-            if f.kind == "lock":
-                result.add("file-lock", note=f.path.name)
-            else:
-                result.add("file-skipped", note=f.path.name)
-            files.append(result)
-    items: Iterable = workbooks if quiet else progress(workbooks, "Đọc file của các xã")
-    for f in items:
-        files.append(intake_file(f.path, f.rel, annexes, registry, str(period)))
-    _resolve_duplicates(files)
-    cells, findings = _check_cells(files, annexes)
+    with _stage(timings, "read"):
+        files += intake_all(workbooks, settings.registry, str(period), workers=workers,
+                            progress=None if quiet else
+                            (lambda items, n: progress(items, "Đọc file của các xã", total=n)))
+        _resolve_duplicates(files)
+    cells, findings = _check_cells(files, annexes, timings)
     findings = [f for r in files for f in r.findings] + findings
     units = _unit_status(settings, files, findings)
-    return RunResult(settings, period, folder, files, cells, findings, units)
+    result = RunResult(settings, period, folder, files, cells, findings, units, timings=timings,
+                       started=started)
+    return result
+
+
+def _not_a_workbook(found) -> FileResult:
+    result = FileResult(path=found.path, file=found.rel, mtime=found.path.stat().st_mtime,
+                        status="skipped")
+    result.add("file-lock" if found.kind == "lock" else "file-skipped", note=found.path.name)
+    return result
 
 
 def _resolve_duplicates(files: list[FileResult]) -> None:
@@ -138,25 +157,41 @@ def _resolve_duplicates(files: list[FileResult]) -> None:
         winner.add("duplicate-file", note=f"{names}; dùng file mới nhất {winner.file}")
 
 
-def _check_cells(files: list[FileResult], annexes) -> tuple[pd.DataFrame, list[Finding]]:
-    records = [(r.unit_code, r.file, c.sheet, c.cell, c.annex, c.row_code, c.column, c.role, c.value)
-               for r in files if r.status == "read" for c in r.cells]
-    frame = pd.DataFrame.from_records(records, columns=[
-        "unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "raw"])
-    if frame.empty:
-        return frame.assign(value=None, number=np.nan, usable=False), []
-    frame = with_rules(frame, rules_table(annexes), annexes)
-    frame, notes = normalize_cells(frame)
-    frame = frame.reset_index(drop=True)
-    errors, bad = validate_cells(frame, annexes)
-    frame["usable"] = ~bad
-    cross = check_rules(frame[frame["usable"]], annexes)
+def _check_cells(files: list[FileResult], annexes, timings: dict[str, float]
+                 ) -> tuple[pd.DataFrame, list[Finding]]:
+    with _stage(timings, "normalize"):
+        frame = _cells_frame(files)
+        if frame.empty:
+            return frame.assign(value=None, number=np.nan, usable=False), []
+        frame = with_rules(frame, rules_table(annexes), annexes)
+        frame, notes = normalize_cells(frame)
+        frame = frame.reset_index(drop=True)
+    with _stage(timings, "validate"):
+        errors, bad = validate_cells(frame, annexes)
+        frame["usable"] = ~bad
+    with _stage(timings, "rules"):
+        cross = check_rules(frame[frame["usable"]], annexes)
     # A cross-rule Lỗi makes its cell unusable too.
     flagged = {(f.file, f.sheet, f.cell) for f in cross if f.level == ERROR}
     if flagged:
         keys = list(zip(frame["file"], frame["sheet"], frame["cell"]))
         frame["usable"] &= np.array([k not in flagged for k in keys], dtype=bool)
     return frame, notes + errors + cross
+
+
+def _cells_frame(files: list[FileResult]) -> pd.DataFrame:
+    """One row per cell read from a usable file; the files give their cells up (memory)."""
+    columns = ["unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "raw"]
+    parts = []
+    for r in files:
+        if r.status == "read" and r.cells:
+            part = pd.DataFrame(r.cells, columns=list(r.cells[0]._fields))
+            parts.append(part.assign(unit_code=r.unit_code, file=r.file))
+        r.cells = []
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(parts, ignore_index=True).rename(columns={"value": "raw"})
+    return frame[columns]
 
 
 def _unit_status(settings: Settings, files: list[FileResult], findings: list[Finding]) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ def write_outputs(result: RunResult, out: Path) -> None:
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
     stage = Path(tempfile.mkdtemp(prefix=".tmp-run-", dir=out))
     try:
         names = _names(result)
@@ -32,14 +34,15 @@ def write_outputs(result: RunResult, out: Path) -> None:
         write_values_csv(result, stage / names["values"])
         feedback = write_feedback(result, stage / FEEDBACK_DIR)
         write_check_report(result, stage / names["report"], feedback)
-        try:
-            from pipeline.write_summary import write_summary
-        except ImportError:
-            write_summary = None
-        if write_summary is not None:
-            write_summary(result, stage / names["summary"])
+        from pipeline.consolidate import consolidate
+        from pipeline.write_summary import write_summary
+
+        start = time.perf_counter()
+        district = consolidate(result)
+        result.timings["consolidate"] = time.perf_counter() - start
+        write_summary(result, stage / names["summary"], district)
         outputs = {
-            "Bảng tổng hợp": names["summary"] if write_summary else None,
+            "Bảng tổng hợp": names["summary"],
             "Báo cáo kiểm tra": names["report"],
             "Phát hiện (CSV)": names["findings"],
             "Số liệu (CSV)": names["values"],
@@ -47,6 +50,7 @@ def write_outputs(result: RunResult, out: Path) -> None:
             "Thông tin lần chạy": names["run"],
         }
         result.outputs = {k: str(out / v) for k, v in outputs.items() if v}
+        result.timings["write"] = time.perf_counter() - began - result.timings["consolidate"]
         write_run_json(result, stage / names["run"], feedback)
         _publish(stage, out)
     finally:
@@ -132,6 +136,7 @@ def write_run_json(result: RunResult, path: Path, feedback: dict[str, str]) -> N
         "finding_counts": pd.Series([f.level for f in result.findings]).value_counts().to_dict()
         if result.findings else {},
         "outputs": result.outputs,
+        "timings_seconds": {k: round(v, 3) for k, v in result.timings.items()},
         "tool_version": __version__,
         "template_version": TEMPLATE_VERSION,
     }

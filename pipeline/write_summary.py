@@ -24,7 +24,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.consolidate import (
-    CriteriaSummary, FundsSummary, OcopSummary, consolidate,
+    CriteriaSummary, District, FundsSummary, OcopSummary, consolidate,
 )
 from pipeline.district_table import (
     ERROR_MARK, Across, Average, Col, CountOf, Sum, Table, Total, Weighted, is_blank, is_number,
@@ -48,9 +48,9 @@ CHART_HEIGHT = 320
 DEFAULT_ROW_PT = 15.75
 
 
-def write_summary(result: RunResult, path: Path) -> Path:
-    """Write the district summary of ``result`` to ``path``."""
-    district = consolidate(result)
+def write_summary(result: RunResult, path: Path, district: District | None = None) -> Path:
+    """Write the district summary of ``result`` (consolidated unless given) to ``path``."""
+    district = district if district is not None else consolidate(result)
     book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     page = _Page(result, Styles(book))
     book.set_properties({

@@ -1,0 +1,138 @@
+"""`make bench`: time the real consolidation against a raw read floor and a naive baseline.
+
+For each size (16 = a district, 547 = Thanh Hóa before 2025, 10,040 = the country) it builds the
+synthetic workbooks once (bench/cache/), then measures in the same run, on the same files:
+  - the pipeline end to end (``python -m pipeline consolidate``, interpreter start included), its
+    per-stage seconds (from run.json) and peak memory (RSS of the process and its workers);
+  - the raw read floor: python-calamine reading every sheet of every file to Python lists, nothing
+    else, in parallel over the same number of processes as the pipeline;
+  - a naive baseline: a plain ``pandas.read_excel(sheet_name=None)`` loop with openpyxl.
+Ratios, not absolute seconds, are the figures to compare across machines.
+Usage: python bench/run.py [SIZE ...] [--baseline-max N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+MEASURE = r"""
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"{code} {seconds:.3f} {peak:.0f}")
+"""
+
+FLOOR = r"""
+import os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+import python_calamine
+
+def read(path):
+    book = python_calamine.CalamineWorkbook.from_path(path)
+    return sum(len(book.get_sheet_by_name(n).to_python()) for n in book.sheet_names)
+
+files = sorted(str(p) for p in Path(sys.argv[1]).glob("*.xlsx"))
+workers = int(sys.argv[2])
+start = time.perf_counter()
+if workers > 1:
+    with ProcessPoolExecutor(workers) as pool:
+        rows = sum(pool.map(read, files, chunksize=max(1, len(files) // (workers * 8))))
+else:
+    rows = sum(map(read, files))
+print(f"{time.perf_counter() - start:.3f} {rows}")
+"""
+
+NAIVE = r"""
+import sys, time
+from pathlib import Path
+import pandas as pd
+files = sorted(Path(sys.argv[1]).glob("*.xlsx"))
+start = time.perf_counter()
+for f in files:
+    pd.read_excel(f, sheet_name=None, engine="openpyxl")
+print(f"{time.perf_counter() - start:.3f}")
+"""
+
+
+def _python(code: str, *args: str) -> str:
+    return subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def measure(size: int, baseline_max: int) -> dict:
+    from pipeline.settings import load_settings, write_settings
+    from synthetic import build
+
+    folder, settings = build(size, load_settings())
+    settings_file = folder.parent / f"settings_{size}.toml"
+    write_settings(settings, settings_file)
+    out = OUT / f"run_{size}"
+    workers = os.cpu_count() or 1
+    code, seconds, peak = _python(
+        MEASURE, sys.executable, "-m", "pipeline", "--settings", str(settings_file), "consolidate",
+        "--input", str(folder), "--output", str(out)).split()
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    floor = float(_python(FLOOR, str(folder), str(workers)).split()[0])
+    floor_serial = float(_python(FLOOR, str(folder), "1").split()[0])
+    naive = float(_python(NAIVE, str(folder))) if size <= baseline_max else None
+    stages = run["timings_seconds"]
+    intake = stages["discover"] + stages["read"] + stages["normalize"]
+    return {
+        "files": size, "exit_code": int(code), "end_to_end_s": float(seconds),
+        "peak_rss_mb": float(peak), "stages_s": stages, "workers": workers,
+        "read_floor_s": floor, "read_floor_serial_s": floor_serial, "naive_baseline_s": naive,
+        "intake_over_floor": intake / floor,
+        "end_to_end_over_floor": float(seconds) / floor,
+        "naive_over_end_to_end": naive / float(seconds) if naive else None,
+    }
+
+
+def _table(results: list[dict]) -> str:
+    lines = ["| files | end to end (s) | peak RSS (MB) | read floor (s) | intake / floor | "
+             "end to end / floor | naive / end to end | stages (s) |", "|" + "---|" * 8]
+    for r in results:
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in r["stages_s"].items())
+        naive = f"{r['naive_over_end_to_end']:.1f}×" if r["naive_over_end_to_end"] else "not run"
+        lines.append(f"| {r['files']:,} | {r['end_to_end_s']:.1f} | {r['peak_rss_mb']:.0f} | "
+                     f"{r['read_floor_s']:.1f} | {r['intake_over_floor']:.2f} | "
+                     f"{r['end_to_end_over_floor']:.1f} | {naive} | {stages} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[16, 547, 10040])
+    parser.add_argument("--baseline-max", type=int, default=547,
+                        help="largest size for the naive baseline (10,040 would take ~15 min)")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = []
+    for size in args.sizes:
+        print(f"… {size} workbooks", file=sys.stderr, flush=True)
+        results.append(measure(size, args.baseline_max))
+    table = _table(results)
+    stamp = time.strftime("%Y-%m-%d %H:%M")
+    (OUT / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    (OUT / "results.md").write_text(f"# make bench, {stamp}\n\n{table}\n", encoding="utf-8")
+    print(table)
+    print(f"\nWritten: {OUT / 'results.json'}, {OUT / 'results.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
