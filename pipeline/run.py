@@ -80,6 +80,8 @@ def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir
         print(f"Thư mục input/ chưa có file của xã: chạy thử với các file mẫu trong {folder}.")
     result = run_checks(settings, run_period, folder, quiet=quiet)
     result.used_samples = used_samples
+    if used_samples:  # the samples' file dates are when they were checked out, not received
+        result.units["on_time"] = None
     out = Path(output_dir) if output_dir else DEFAULT_OUTPUT
     try:
         write_outputs(result, out)

@@ -121,8 +121,8 @@ def _build(path: Path, annexes: Mapping[str, Annex], ctx: WorkbookContext, data:
 def _write_annex(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookContext,
                  data: Any) -> None:
     ncols = len(annex.columns)
-    for i, col in enumerate(annex.columns):
-        ws.set_column(i, i, col.width)
+    for i, width in enumerate(_widths(annex)):
+        ws.set_column(i, i, width)
     _write_heading(ws, styles, annex, ctx)
     _write_group_header(ws, styles, annex)
     if annex.kind == "list":
@@ -148,19 +148,25 @@ def _write_annex(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookConte
 
 
 def _widths(annex: Annex) -> list[float]:
-    return [c.width for c in annex.columns]
+    """Column widths; the Mã column widens to its longest row code ("NGAY_CONG", "SO_TC_DAT")."""
+    longest = max((len(r.code) for r in annex.rows), default=0)
+    return [max(c.width, longest * 1.2 + 1.5) if c.key == "ma" else c.width for c in annex.columns]
 
 
 def _write_heading(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookContext) -> None:
     widths = _widths(annex)
-    write_heading(ws, styles, widths, ctx.authority, ctx.unit_heading)
+    # Balanced: one wide text column (PB09) must not squeeze the quốc hiệu into a sliver.
+    write_heading(ws, styles, widths, ctx.authority, ctx.unit_heading, balanced=True)
     title = annex.title if annex.code == "TT" else f"Phụ biểu {annex.code[2:]}: {annex.title}"
     write_title(ws, styles, widths, title,
                 f"(Kèm theo Báo cáo kết quả thực hiện Chương trình MTQG xây dựng NTM "
-                f"{ctx.period.label})", annex.note, annex.unit_note)
+                f"{ctx.period.label})", annex.note, annex.unit_note, balanced=True)
 
 
 def _write_group_header(ws: Worksheet, styles: Styles, annex: Annex) -> None:
+    if not any(c.group for c in annex.columns):
+        ws.set_row(GROUP_ROW, 6)  # no band above this table: keep the row, draw nothing
+        return
     fmt = styles.header()
     i = 0
     while i < len(annex.columns):
@@ -223,7 +229,7 @@ def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: Workbook
             else:
                 ws.write_blank(r, j, None, styles.cell(style=row.style))
         ws.set_row(r, _row_height(annex, [values[row.code].get(c.key) for c in annex.columns]
-                                  + [row.label, row.requirement]))
+                                  + [row.label, row.requirement, row.unit]))
     return len(annex.rows)
 
 
@@ -253,9 +259,12 @@ def _write_list_rows(ws: Worksheet, styles: Styles, annex: Annex,
 
 def _row_height(annex: Annex, texts: Sequence[object]) -> float:
     """Height fitting wrapped text of a row (values, then the row label and requirement)."""
-    widths = {c.key: c.width for c in annex.columns}
-    cols = [c.key for c in annex.columns] + ["noi_dung", "yeu_cau"]
-    return text_height((text, widths[key]) for key, text in zip(cols, texts) if key in widths)
+    widths = dict(zip((c.key for c in annex.columns), _widths(annex)))
+    cols = [c.key for c in annex.columns] + ["noi_dung", "yeu_cau", "dvt"]
+    # 1.1 characters per width unit: Times New Roman 12 in Excel and LibreOffice (0.95 left rows
+    # visibly too tall).
+    return text_height(((text, widths[key]) for key, text in zip(cols, texts) if key in widths),
+                       chars_per_width=1.1)
 
 
 def _write_value(ws: Worksheet, r: int, c: int, value: object, kind: str, fmt) -> None:
@@ -285,6 +294,7 @@ def _write_signature(ws: Worksheet, styles: Styles, annex: Annex, start: int) ->
         ws, styles, _widths(annex), start,
         left=(("NGƯỜI LẬP BIỂU", "bold"), ("(Ký, ghi rõ họ tên)", "italic")),
         right=(("TM. ỦY BAN NHÂN DÂN", "bold"), ("CHỦ TỊCH", "bold"), ("(Ký tên, đóng dấu)", "italic")),
+        balanced=True,
     )
 
 

@@ -11,15 +11,18 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from pipeline.findings import ERROR, INFO, WARNING, Finding
 from pipeline.run import RunResult
 from pipeline.textutil import ascii_name
 
-FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C", INFO: "DDEBF7"}
+# Orange, not yellow, for warnings: the template already marks input cells pale yellow.
+FILLS = {ERROR: "FFC7CE", WARNING: "F8CBAD", INFO: "DDEBF7"}
 LIST_SHEET = "Cần sửa"
+_THIN = Side(style="thin")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 EDITABLE = {".xlsx", ".xlsm"}
 FONT = "Times New Roman"
 
@@ -80,6 +83,9 @@ def _write_list(book, findings: list[Finding]) -> None:
     ws.append(["STT", "Mức", "Trang tính", "Ô", "Nội dung", "Cách sửa"])
     for cell in ws[4]:
         cell.font = Font(name=FONT, bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE6F0")
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     order = {ERROR: 0, WARNING: 1, INFO: 2}
     for i, f in enumerate(sorted(findings, key=lambda f: (order.get(f.level, 3), f.sheet, f.cell)), 1):
         ws.append([i, f.level, f.sheet, f.cell, f.message, f.hint])
@@ -89,11 +95,12 @@ def _write_list(book, findings: list[Finding]) -> None:
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}")
             link.font = Font(name=FONT, color="0563C1", underline="single")
         ws.cell(row=row, column=2).fill = PatternFill("solid", fgColor=FILLS.get(f.level, FILLS[INFO]))
-    for col, width in zip("ABCDEF", (6, 10, 22, 8, 70, 60)):
+    for col, width in zip("ABCDEF", (6, 10, 22, 8, 60, 50)):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=5):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = BORDER
             if cell.column != 4:
                 cell.font = Font(name=FONT)
     ws.merge_cells("A2:F2")

@@ -11,7 +11,7 @@ from pipeline.run import RunResult
 from pipeline.styles import Styles
 
 LEVEL_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
-LEVEL_FILL = {ERROR: "#FFC7CE", WARNING: "#FFEB9C", INFO: "#DDEBF7"}
+LEVEL_FILL = {ERROR: "#FFC7CE", WARNING: "#F8CBAD", INFO: "#DDEBF7"}
 
 
 def write_check_report(result: RunResult, path: Path, feedback: dict[str, str]) -> None:
@@ -32,7 +32,7 @@ def _title(ws, styles: Styles, result: RunResult, text: str, ncols: int) -> None
 
 def _write_units(ws, styles: Styles, result: RunResult, feedback: dict[str, str]) -> None:
     headers = ["Mã", "Đơn vị", "Tình trạng", "Lỗi", "Cảnh báo", "Lưu ý", "File", "Bản phản hồi"]
-    widths = [8, 26, 14, 7, 9, 7, 40, 30]
+    widths = [8, 24, 14, 7, 9, 7, 36, 34]
     _title(ws, styles, result, "TÌNH HÌNH KIỂM TRA BÁO CÁO CÁC XÃ", len(headers))
     for i, (h, w) in enumerate(zip(headers, widths)):
         ws.set_column(i, i, w)
@@ -59,7 +59,7 @@ def _write_units(ws, styles: Styles, result: RunResult, feedback: dict[str, str]
 def _write_findings(ws, styles: Styles, result: RunResult, feedback: dict[str, str]) -> None:
     headers = ["Mã đơn vị", "Đơn vị", "File", "Trang tính", "Ô", "Mức", "Mã phát hiện", "Nội dung",
                "Cách sửa", "Mở ô"]
-    widths = [9, 22, 28, 20, 7, 10, 20, 60, 50, 12]
+    widths = [8, 18, 22, 18, 6, 9, 16, 44, 34, 8]
     _title(ws, styles, result, "DANH SÁCH PHÁT HIỆN KHI KIỂM TRA BÁO CÁO", len(headers))
     for i, (h, w) in enumerate(zip(headers, widths)):
         ws.set_column(i, i, w)

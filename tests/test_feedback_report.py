@@ -53,7 +53,7 @@ def test_feedback_copy_flags_cells_and_lists_what_to_fix(run):
     bad = book["Chỉ tiêu chủ yếu"][run["bad"]]
     assert bad.fill.fgColor.rgb.endswith("FFC7CE") and "Lỗi" in bad.comment.text
     odd = book["Huy động nguồn lực"][run["odd"]]
-    assert odd.fill.fgColor.rgb.endswith("FFEB9C") and "Cảnh báo" in odd.comment.text
+    assert odd.fill.fgColor.rgb.endswith("F8CBAD") and "Cảnh báo" in odd.comment.text
     link = book["Cần sửa"].cell(5, 4).hyperlink
     assert link.location == f"'Chỉ tiêu chủ yếu'!{run['bad']}"
 
