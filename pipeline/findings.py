@@ -145,3 +145,25 @@ def _show(value: object) -> str:
 
 def field_names() -> list[str]:
     return [f.name for f in fields(Finding)]
+
+
+#: Findings listed per file; past this a commune should redo its workbook, and one more finding
+#: says how many were left out (the values they concern are still left out of the totals).
+MAX_PER_FILE = 100
+_PRIORITY = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+def cap_per_file(findings: list[Finding], limit: int = MAX_PER_FILE) -> list[Finding]:
+    """Findings grouped by file (in order of first appearance), most severe first, at most
+    ``limit`` per file plus a "too-many-findings" note."""
+    by_file: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_file.setdefault(f.file, []).append(f)
+    out: list[Finding] = []
+    for file, group in by_file.items():
+        group = sorted(group, key=lambda f: _PRIORITY.get(f.level, 3))
+        out.extend(group[:limit])
+        if len(group) > limit:
+            out.append(Finding.make("too-many-findings", unit_code=group[0].unit_code, file=file,
+                                    note=len(group) - limit))
+    return out

@@ -66,6 +66,9 @@ def intake_file(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Re
         result.add("file-corrupt", note=f"{type(exc).__name__}: {str(exc)[:100]}")
     finally:
         book.close()
+    if result.unit_code is None:
+        _guess_unit_from_name(result, registry)
+    result.findings = [_with_file(f, result) for f in result.findings]
     return result
 
 
@@ -102,6 +105,9 @@ def _identify(result: FileResult, meta: dict[str, str], tt: dict[str, Cell], reg
     """Unit, period and version from the hidden fields, then TT, then the unit name."""
     version = meta.get("template_version", "")
     result.version = version or None
+    known = registry.unit(meta.get("unit_code", "")) if meta.get("unit_code") else None
+    if known is not None:  # named even when the file is refused below
+        result.unit_code, result.unit_name = known.code, known.name
     if not version and not tt:
         result.status = "refused"
         result.add("template-unknown", note="không có trang Thông tin chung và thông tin ẩn của biểu mẫu")
@@ -162,7 +168,7 @@ def _guess_unit_from_name(result: FileResult, registry: Registry) -> None:
     code = stem.split("_", 1)[0]
     unit = registry.unit(code) if code.isdigit() else None
     unit = unit or registry.match_name(stem)
-    if unit is not None and result.status == "refused":
+    if unit is not None and result.status != "skipped":
         result.unit_code, result.unit_name = unit.code, unit.name
         result.findings = [_with_file(f, result) for f in result.findings]
 

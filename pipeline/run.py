@@ -21,7 +21,7 @@ import pandas as pd
 from pipeline.annexes import load_annexes
 from pipeline.clean import normalize_cells, rules_table, with_rules
 from pipeline.discover import discover
-from pipeline.findings import ERROR, INFO, WARNING, Finding
+from pipeline.findings import ERROR, INFO, WARNING, Finding, cap_per_file
 from pipeline.intake import FileResult, intake_all
 from pipeline.period import Period, PeriodError
 from pipeline.progress import progress
@@ -128,7 +128,7 @@ def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool 
                             (lambda items, n: progress(items, "Đọc file của các xã", total=n)))
         _resolve_duplicates(files)
     cells, findings = _check_cells(files, annexes, timings)
-    findings = [f for r in files for f in r.findings] + findings
+    findings = cap_per_file([f for r in files for f in r.findings] + findings)
     units = _unit_status(settings, files, findings)
     result = RunResult(settings, period, folder, files, cells, findings, units, timings=timings,
                        started=started)
