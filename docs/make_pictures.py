@@ -22,7 +22,6 @@ import csv
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.run import consolidate  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests"))
+from libreoffice import convert_many  # noqa: E402
 from pipeline.settings import Settings, SettingsError, load_settings, make_settings  # noqa: E402
 
 PICTURES_DIR = ROOT / "docs" / "hinh"
@@ -74,19 +76,7 @@ PICTURES = (
     Picture("bieumau_pb01.png", "template", "Phụ biểu 01:", 100),
 )
 
-# Recalculation modes: 0 = always (what Excel does with these files), 1 = never.
-PROFILE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" \
-xmlns:xs="http://www.w3.org/2001/XMLSchema" \
-xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" \
-oor:op="fuse"><value>false</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop \
-oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop \
-oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
+
 
 
 class PictureError(RuntimeError):
@@ -197,28 +187,10 @@ def tool(name: str) -> str:
     return found
 
 
-def to_pdf(sources: dict[str, Path], outdir: Path, profile: Path) -> dict[str, Path]:
-    """Convert every workbook in one LibreOffice start; return key → PDF."""
-    user = profile / "user"
-    user.mkdir(parents=True)
-    (user / "registrymodifications.xcu").write_text(PROFILE_XCU, encoding="utf-8")
-    cmd = [tool("soffice"), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-           "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-           "--convert-to", "pdf:calc_pdf_Export", "--outdir", str(outdir),
-           *(str(path) for path in sources.values())]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        stdout, stderr = proc.communicate(timeout=300)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise PictureError("LibreOffice took more than 5 minutes") from None
-    pdfs = {key: outdir / f"{path.stem}.pdf" for key, path in sources.items()}
-    missing = [str(pdf) for pdf in pdfs.values() if not pdf.is_file()]
-    if missing:
-        raise PictureError(f"LibreOffice wrote no {', '.join(missing)}\n{stdout}\n{stderr}")
-    return pdfs
+def to_pdf(sources: dict[str, Path], outdir: Path) -> dict[str, Path]:
+    """Convert every workbook in one LibreOffice start (the tests' runner: private profile,
+    formulas recalculated on load); return key → PDF."""
+    return dict(zip(sources, convert_many(list(sources.values()), "pdf", outdir, timeout=300)))
 
 
 def squeeze(text: str) -> str:
@@ -318,7 +290,7 @@ def main() -> int:
             "feedback": only(broken_out / "phan_hoi", f"{THO_THANH[:5]}_*.xlsx"),
             "template": SAMPLE_DIR / THO_THANH,
         }
-        pdfs = to_pdf(sources, work / "pdf", work / "lo-profile")
+        pdfs = to_pdf(sources, work / "pdf")
         for picture in PICTURES:
             render(pdfs[picture.source], picture, work)
     return 0

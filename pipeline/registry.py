@@ -16,6 +16,7 @@ from typing import Any
 
 from vietnamadminunits.database import get_data
 
+from pipeline.catalogue import REGIONS  # noqa: F401  (re-exported: region codes and names)
 from pipeline.textutil import fold, split_unit_prefix, strip_unit_prefix
 
 LEVEL_DISTRICT = "huyen"
@@ -36,16 +37,6 @@ UNIT_CODE_WIDTH = 5
 _TABLE_OF_LAYOUT = {LAYOUT_LEGACY: "admin_units_legacy", LAYOUT_2025: "admin_units"}
 _FIND_DISTRICT_HINT = "Dùng lệnh `python -m pipeline tim-huyen <tên>` để tra mã."
 
-# Regions ("vùng") whose thresholds apply in the criteria of QĐ 318/QĐ-TTg.
-REGIONS: dict[str, str] = {
-    "TDMNPB": "Trung du và miền núi phía Bắc",
-    "DBSH": "Đồng bằng sông Hồng",
-    "BTB": "Bắc Trung Bộ",
-    "DHNTB": "Duyên hải Nam Trung Bộ",
-    "TN": "Tây Nguyên",
-    "DNB": "Đông Nam Bộ",
-    "DBSCL": "Đồng bằng sông Cửu Long",
-}
 
 # Default region of each province, by layout: the same code can name different provinces
 # in the two lists (52 is Bình Định before 2025 and Gia Lai after). Before 2025 this is the

@@ -13,8 +13,8 @@ def label_column(title: str = "Nội dung", width: float = 46) -> Column:
     return Column("noi_dung", title, role="label", width=width)
 
 
-def unit_column() -> Column:
-    return Column("dvt", "ĐVT", role="label", width=11)
+def unit_column(width: float = 11) -> Column:
+    return Column("dvt", "ĐVT", role="label", width=width)
 
 
 def note_column(width: float = 22) -> Column:

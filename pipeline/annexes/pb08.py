@@ -45,8 +45,8 @@ ANNEX = Annex(
     note="Tỷ lệ ghi số từ 0 đến 100. Số lượng ghi số nguyên.",
     columns=(
         code_column(),
-        label_column(width=48),
-        unit_column(),
+        label_column(width=46),
+        unit_column(width=15),  # "triệu đồng/người/năm"
         Column("thuc_hien", "Thực hiện kỳ báo cáo", kind="row", aggregate="sum"),
         Column("cung_ky", "Cùng kỳ năm trước", kind="row", aggregate="sum"),
         Column("ke_hoach", "Kế hoạch năm", kind="row", aggregate="sum"),

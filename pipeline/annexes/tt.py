@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pipeline.annexes.common import code_column, label_column
 from pipeline.annexes.model import Annex, Column, Row
+from pipeline.catalogue import REGIONS
 
 #: Regions of QĐ 318/QĐ-TTg, as offered in the "vùng áp dụng mức chuẩn" dropdown.
-REGION_CHOICES = (
-    "TDMNPB", "DBSH", "BTB", "DHNTB", "TN", "DNB", "DBSCL",
-)
+REGION_CHOICES = tuple(REGIONS)
 
 ANNEX = Annex(
     code="TT",
