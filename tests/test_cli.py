@@ -40,3 +40,51 @@ def test_consolidate_samples_prints_units_and_paths(tmp_path, capsys, samples):
     assert str(tmp_path / "findings.csv") in out
     run = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
     assert len(run["units"]) == 16 and run["period"] == "2024-H1"
+
+
+def _broken_copy(samples, folder):
+    from openpyxl import load_workbook
+
+    from sheets import cell_at
+
+    folder.mkdir()
+    target = folder / samples[0].name
+    book = load_workbook(samples[0])
+    cell_at(book["Chỉ tiêu chủ yếu"], "8", "Thực hiện kỳ báo cáo").value = 150
+    book.save(target)
+    return folder
+
+
+def test_strict_fails_on_a_loi_but_still_writes(tmp_path, capsys, samples):
+    inp = _broken_copy(samples, tmp_path / "in")
+    out = tmp_path / "out"
+    assert main(["consolidate", "--input", str(inp), "--output", str(out)]) == 0
+    assert main(["consolidate", "--input", str(inp), "--output", str(out), "--strict"]) == 1
+    assert "--strict" in capsys.readouterr().err
+    assert (out / "findings.csv").exists() and list(out.glob("TongHop_*.xlsx"))
+
+
+def test_unreadable_settings_is_a_vietnamese_error(tmp_path, capsys):
+    bad = tmp_path / "cai_dat.toml"
+    bad.write_text('[ky_bao_cao]\nky = "2024-H1\n', encoding="utf-8")
+    code = main(["--settings", str(bad), "consolidate", "--output", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "Lỗi" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_failed_write_keeps_the_previous_output(tmp_path, samples, monkeypatch):
+    out = tmp_path / "out"
+    assert main(["consolidate", "--input", str(samples[0].parent), "--output", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    import pipeline.write_summary
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pipeline.write_summary, "write_summary", boom)
+    assert main(["consolidate", "--input", str(samples[0].parent), "--output", str(out)]) == 3
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before, "a failed run must leave the last good output untouched"
+    assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
