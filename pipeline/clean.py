@@ -7,11 +7,11 @@ it cannot convert stays missing, and the schema (``schema.py``) reports it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from pipeline.annexes import Annex
@@ -65,10 +65,33 @@ def _rule_record(annex: Annex, row, col, row_key: str) -> dict:
 
 
 def with_rules(cells: pd.DataFrame, rules: pd.DataFrame, annexes: Mapping[str, Annex]) -> pd.DataFrame:
-    """Attach the rule of each cell (list annexes match on row "*")."""
+    """Attach the rule of each cell (list annexes match on row "*").
+
+    A left join on (annex, row key, column), done as a look-up of each cell's position in the
+    rules table (the rules are unique per key), so millions of cells are not merged row by row.
+    """
     list_annexes = [a.code for a in annexes.values() if a.kind == "list"]
-    frame = cells.assign(row_key=cells["row_code"].where(~cells["annex"].isin(list_annexes), "*"))
-    return frame.merge(rules, on=["annex", "row_key", "column"], how="left")
+    row_key = cells["row_code"].where(~cells["annex"].isin(list_annexes), "*")
+    keys = ["annex", "row_key", "column"]
+    index = pd.MultiIndex.from_frame(rules[keys])
+    if not index.is_unique:  # not the case for annex rules; keep the join's semantics
+        return cells.assign(row_key=row_key).merge(rules, on=keys, how="left")
+    at = index.get_indexer(pd.MultiIndex.from_arrays(
+        [cells["annex"].to_numpy(), row_key.to_numpy(), cells["column"].to_numpy()]))
+    missing = at < 0
+    out = {k: cells[k] for k in cells.columns}
+    out["row_key"] = row_key
+    for key in rules.columns:
+        if key in keys:
+            continue
+        column = rules[key]
+        if missing.any():
+            column = pd.concat([column, pd.Series([None])], ignore_index=True)
+            taken = column.take(np.where(missing, len(column) - 1, at))
+        else:
+            taken = column.take(at)
+        out[key] = taken.set_axis(cells.index)
+    return pd.DataFrame(out, index=cells.index)
 
 
 @lru_cache(maxsize=65536)
@@ -108,28 +131,42 @@ def _parse_date(raw: object) -> Parsed:
 
 
 def normalize_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
-    """Add ``value`` (clean), ``number`` (float or NaN) and ``parse_code`` to a frame with rules."""
-    values, numbers, codes, findings = [], [], [], []
-    for rec in frame[["raw", "kind", "choices", "unit_code", "file", "sheet", "cell", "role"]].itertuples(
-            index=False):
-        raw = rec.raw
-        if raw is None or (isinstance(raw, float) and math.isnan(raw)):
-            values.append(None), numbers.append(math.nan), codes.append(None)
-            continue
-        if rec.kind in NUMERIC and isinstance(raw, float):  # the common case: Excel already typed it
-            values.append(raw), numbers.append(raw), codes.append(None)
-            continue
-        parsed = _parse(raw, rec.kind if isinstance(rec.kind, str) else "text",
-                        rec.choices if isinstance(rec.choices, tuple) else ())
-        value = parsed.value if parsed.ok else None
-        values.append(value)
-        numbers.append(float(value) if isinstance(value, (int, float)) and not isinstance(value, bool)
-                       else math.nan)
-        codes.append(parsed.code)
-        if parsed.ok and parsed.note and rec.role == "input" and parsed.code not in QUIET:
-            code = "text-legacy-font" if parsed.code in ("text-tcvn3", "text-vni") else "value-normalized"
-            findings.append(Finding.make(code, unit_code=rec.unit_code, file=rec.file, sheet=rec.sheet,
-                                         cell=rec.cell, note=parsed.note,
-                                         level=WARNING if parsed.code in DOUBTFUL else None))
+    """Add ``value`` (clean), ``number`` (float or NaN) and ``parse_code`` to a frame with rules.
+
+    Blank cells and numbers Excel already typed (the common case) are handled as whole columns;
+    only the other cells go through the parser, one call per distinct (raw, kind, choices).
+    """
+    n = len(frame)
+    raw = frame["raw"].to_numpy(dtype=object)
+    is_float = np.fromiter((isinstance(v, float) for v in raw), dtype=bool, count=n)
+    floats = np.full(n, np.nan)
+    floats[is_float] = raw[is_float].astype(float)
+    blank = (is_float & np.isnan(floats)) | np.fromiter((v is None for v in raw), dtype=bool, count=n)
+    typed = is_float & ~blank & frame["kind"].isin(NUMERIC).to_numpy()
+    values = np.empty(n, dtype=object)
+    numbers = np.full(n, np.nan)
+    codes = np.empty(n, dtype=object)
+    values[typed] = raw[typed]
+    numbers[typed] = floats[typed]
+    findings = []
+    rest = np.flatnonzero(~(blank | typed))
+    if len(rest):
+        part = frame.iloc[rest]
+        where = {k: frame[k].to_numpy(dtype=object) for k in ("unit_code", "file", "sheet", "cell")}
+        for i, raw_value, kind, choices, role in zip(rest, raw[rest], part["kind"], part["choices"],
+                                                     part["role"]):
+            parsed = _parse(raw_value, kind if isinstance(kind, str) else "text",
+                            choices if isinstance(choices, tuple) else ())
+            value = parsed.value if parsed.ok else None
+            values[i] = value
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                numbers[i] = float(value)
+            codes[i] = parsed.code
+            if parsed.ok and parsed.note and role == "input" and parsed.code not in QUIET:
+                code = "text-legacy-font" if parsed.code in ("text-tcvn3", "text-vni") else "value-normalized"
+                findings.append(Finding.make(
+                    code, unit_code=where["unit_code"][i], file=where["file"][i],
+                    sheet=where["sheet"][i], cell=where["cell"][i], note=parsed.note,
+                    level=WARNING if parsed.code in DOUBTFUL else None))
     out = frame.assign(value=values, number=numbers, parse_code=codes)
     return out, findings

@@ -12,13 +12,14 @@ state ("Chưa nộp", or why its file was not used) across the row, never zeros.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from pipeline.annexes import Annex, load_annexes
-from pipeline.annexes.compute import compute_fixed
+from pipeline.annexes.compute import compute_fixed_many
 from pipeline.annexes.formulas import AllMet, CountMet, RowRatio, SumRows
 from pipeline.annexes.model import MET
 from pipeline.district_table import (
@@ -183,11 +184,23 @@ class Source:
         """A fixed annex's ``column`` as a frame: unit × row code, ``ERROR_MARK`` where rejected."""
         rows = list(rows)
         out = pd.DataFrame(index=[c for c, _n in self.units], columns=rows, dtype=object)
+        parts = []
         for frame, mark in ((self.cells(annex, [column], rejected=True), True),
                             (self.cells(annex, [column]), False)):
-            for rec in frame[frame["row_code"].isin(rows)].itertuples(index=False):
-                out.at[rec.unit_code, rec.row_code] = ERROR_MARK if mark else rec.v
-        return out
+            frame = frame[frame["row_code"].isin(rows)]
+            parts.append(pd.DataFrame({
+                "unit_code": frame["unit_code"].to_numpy(dtype=object),
+                "row_code": frame["row_code"].to_numpy(dtype=object),
+                "v": ERROR_MARK if mark else frame["v"].to_numpy(dtype=object)}, dtype=object))
+        # Set every cell at once; the last of a unit's cells wins, a used value over a rejected one.
+        cells = pd.concat(parts, ignore_index=True).drop_duplicates(["unit_code", "row_code"],
+                                                                    keep="last")
+        if cells.empty:
+            return out
+        grid = out.to_numpy(dtype=object, copy=True)
+        grid[out.index.get_indexer(cells["unit_code"]), out.columns.get_indexer(cells["row_code"])] = \
+            cells["v"].to_numpy(dtype=object)
+        return pd.DataFrame(grid, index=out.index, columns=out.columns, dtype=object)
 
     def list_rows(self, annex: Annex) -> pd.DataFrame:
         """A list annex as rows: unit_code, row_code, one column per column key (usable values)."""
@@ -213,11 +226,30 @@ class Source:
         return out
 
 
-def _per_unit(frame: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
-    """The rows of ``frame`` of one unit, grouped once (a province has hundreds of units)."""
-    groups = {unit: part for unit, part in frame.groupby("unit_code", sort=False)}
-    empty = frame.iloc[0:0]
-    return lambda unit: groups.get(unit, empty)
+def _records_per_unit(frame: pd.DataFrame) -> dict[str, list[dict]]:
+    """The rows of ``frame`` as records, per unit, in order (one pass, not one filter per unit)."""
+    out: dict[str, list[dict]] = {}
+    for rec in frame.to_dict("records"):
+        out.setdefault(rec["unit_code"], []).append(rec)
+    return out
+
+
+def _set_rows(rows: pd.DataFrame, units: list[str], found: Mapping[str, list]) -> None:
+    """Set column ``key`` of rows ``units`` to ``found[key]`` (object values, as ``.at`` would)."""
+    if not units:
+        return
+    at = rows.index.get_indexer(units)
+    for key, values in found.items():
+        column = rows[key].to_numpy(dtype=object, copy=True) if key in rows else \
+            np.full(len(rows), np.nan, dtype=object)
+        column[at] = _objects(values)
+        rows[key] = pd.Series(column, index=rows.index, dtype=object)
+
+
+def _objects(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _sheet(annex: Annex) -> str:
@@ -320,24 +352,30 @@ def criteria_table(src: Source, annex: Annex) -> CriteriaSummary:
     rows = src.base([*keys, "so_tc_truoc"])
     inputs = src.cells(annex, [CURRENT, PREVIOUS])
     inputs = inputs[(inputs["role"] == "input") & ~inputs["v"].map(is_blank)]
-    inputs_of, rejected_of = _per_unit(inputs), _per_unit(src.cells(annex, [CURRENT], rejected=True))
-    for unit in src.active():
-        mine = inputs_of(unit)
-        if mine.empty:
-            rows.at[unit, "state"] = NOT_FILLED
-            continue
-        data: dict[str, dict[str, object]] = {}
-        for rec in mine.itertuples(index=False):
-            data.setdefault(rec.row_code, {})[rec.column] = rec.value
-        computed = compute_fixed(annex, data)
-        bad = set(rejected_of(unit)["row_code"])
+    active = src.active()
+    inputs = inputs[inputs["unit_code"].isin(active)]
+    present = set(inputs["unit_code"])
+    filled = [u for u in active if u in present]
+    rows.loc[[u for u in active if u not in present], "state"] = NOT_FILLED
+    if filled:
+        # Every unit at once: the annex's formulas evaluated over one row per unit.
+        index = pd.Index(filled, name="unit_code")
+        last = inputs.drop_duplicates(["unit_code", "row_code", "column"], keep="last")
+        wide = {col: g.pivot(index="unit_code", columns="row_code", values="value").reindex(index)
+                for col, g in last.groupby("column")}
+        computed = compute_fixed_many(annex, wide, index)
+        rejected = src.cells(annex, [CURRENT], rejected=True)
+        bad = rejected[["unit_code", "row_code"]].drop_duplicates()
         for key, row in zip(keys, criteria):
-            status = computed[(row.code, CURRENT)]
-            if status == "" and bad & set(row.formulas[CURRENT].rows):
-                status = ERROR_MARK
-            rows.at[unit, key] = status or None
-        if (mine["column"] == PREVIOUS).any():
-            rows.at[unit, "so_tc_truoc"] = computed[(count_row.code, PREVIOUS)]
+            status = computed[(row.code, CURRENT)].reindex(index)
+            hit = bad[bad["row_code"].isin(row.formulas[CURRENT].rows)]["unit_code"]
+            status = status.where(~((status == "") & index.isin(hit)), ERROR_MARK)
+            rows.loc[filled, key] = [v or None for v in status]
+        previous = set(inputs.loc[inputs["column"] == PREVIOUS, "unit_code"])
+        if previous:
+            counts = computed[(count_row.code, PREVIOUS)].reindex(index)
+            with_previous = [u for u in filled if u in previous]
+            rows.loc[with_previous, "so_tc_truoc"] = [int(v) for v in counts[with_previous]]
     rows = _with_notes(rows, src.notes(annex, [CURRENT, PREVIOUS]))
     table = Table(
         code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
@@ -365,22 +403,25 @@ def villages_table(src: Source) -> Table:
     annex, info = src.annex("TH03"), src.annexes["TT"]
     rows = src.base(["ke_khai", "dat_ntm", "kieu_mau", "ds_kieu_mau", "du_kien"])
     rows["so_thon"] = src.by_unit(info, "gia_tri", [VILLAGES_ROW])[VILLAGES_ROW]
-    rows_of = _per_unit(src.list_rows(annex))
-    for unit in src.active():
-        mine = rows_of(unit)
-        model = mine[[_is_model(r) for r in mine.to_dict("records")]]
-        rows.at[unit, "ke_khai"] = len(mine)
-        rows.at[unit, "dat_ntm"] = int(sum(is_number(v) for v in mine["nam_dat_ntm"]))
-        rows.at[unit, "kieu_mau"] = len(model)
-        rows.at[unit, "ds_kieu_mau"] = "; ".join(
+    records_of = _records_per_unit(src.list_rows(annex))
+    active = src.active()
+    found: dict[str, list] = {k: [] for k in ("ke_khai", "dat_ntm", "kieu_mau", "ds_kieu_mau", "du_kien")}
+    for unit in active:
+        mine = records_of.get(unit, [])
+        model = [r for r in mine if _is_model(r)]
+        found["ke_khai"].append(len(mine))
+        found["dat_ntm"].append(int(sum(is_number(r["nam_dat_ntm"]) for r in mine)))
+        found["kieu_mau"].append(len(model))
+        found["ds_kieu_mau"].append("; ".join(
             f"{r['ten_thon']} ({int(r['nam_kieu_mau'])})" if is_number(r["nam_kieu_mau"])
-            else str(r["ten_thon"]) for r in model.to_dict("records") if not is_blank(r["ten_thon"]))
+            else str(r["ten_thon"]) for r in model if not is_blank(r["ten_thon"])))
         planned: dict[str, list[str]] = {}
-        for r in mine.to_dict("records"):
+        for r in mine:
             if not is_blank(r["du_kien"]) and not is_blank(r["ten_thon"]) and not _is_model(r):
                 planned.setdefault(str(r["du_kien"]), []).append(str(r["ten_thon"]))
-        rows.at[unit, "du_kien"] = "; ".join(f"{when}: {', '.join(names)}"
-                                             for when, names in planned.items())
+        found["du_kien"].append("; ".join(f"{when}: {', '.join(names)}"
+                                          for when, names in planned.items()))
+    _set_rows(rows, active, found)
     rows = _with_notes(rows, {**src.notes(info, ["gia_tri"]), **src.notes(annex)})
     ntm, model = "Thôn đạt chuẩn NTM", "Thôn đạt chuẩn NTM kiểu mẫu"
     columns = (
@@ -477,7 +518,7 @@ def funds_tables(src: Source) -> FundsSummary:
 def list_table(src: Source, annex: Annex, count_title: str, split: str | None = None) -> Table:
     """Per unit: how many rows, the sums of the summed columns (split by a choice column), and the
     annex's own formula columns recomputed on those sums (a rate of sums, a difference of sums)."""
-    rows_of = _per_unit(src.list_rows(annex))
+    records_of = _records_per_unit(src.list_rows(annex))
     choices = annex.column(split).choices if split else ()
     columns = [Col("so_luong", count_title, kind="int", width=9, wrap=True)]
     footer = {"so_luong": Sum()}
@@ -499,13 +540,20 @@ def list_table(src: Source, annex: Annex, count_title: str, split: str | None = 
             footer[col.key] = Across(col.formula)
     columns.append(_note_col())
     rows = src.base([c.key for c in columns if c.formula is None])
-    for unit in src.active():
-        mine = rows_of(unit)
-        rows.at[unit, "so_luong"] = len(mine)
+    active = src.active()
+    found: dict[str, list] = {"so_luong": []}
+    for key in summed:
+        found[key] = []
+        for ch in choices:
+            found[f"{key}|{ch}"] = []
+    for unit in active:
+        mine = records_of.get(unit, [])
+        found["so_luong"].append(len(mine))
         for key in summed:
-            rows.at[unit, key] = _sum(mine[key])
+            found[key].append(_sum(r[key] for r in mine))
             for ch in choices:
-                rows.at[unit, f"{key}|{ch}"] = _sum(mine.loc[mine[split] == ch, key])
+                found[f"{key}|{ch}"].append(_sum(r[key] for r in mine if r[split] == ch))
+    _set_rows(rows, active, found)
     rows = _with_notes(rows, src.notes(annex))
     return Table(
         code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
@@ -527,13 +575,16 @@ def ocop_tables(src: Source) -> OcopSummary:
     stars_col = annex.column("so_sao")
     stars = list(range(int(stars_col.min), int(stars_col.max) + 1))
     listed = src.list_rows(annex)
-    rows_of = _per_unit(listed)
+    records_of = _records_per_unit(listed)
     star_of = {f"sao_{s}": s for s in stars}
     rows = src.base(star_of)
-    for unit in src.active():
-        mine = rows_of(unit)
+    active = src.active()
+    found: dict[str, list] = {key: [] for key in star_of}
+    for unit in active:
+        mine = [r["so_sao"] for r in records_of.get(unit, [])]
         for key, s in star_of.items():
-            rows.at[unit, key] = int(sum(1 for v in mine["so_sao"] if is_number(v) and v == s))
+            found[key].append(int(sum(1 for v in mine if is_number(v) and v == s)))
+    _set_rows(rows, active, found)
     rows = _with_notes(rows, src.notes(annex))
     band = "Số sản phẩm theo hạng sao"
     stars_table = Table(
@@ -620,11 +671,13 @@ def components_table(src: Source) -> Table:
     shown = [c for c in annex.columns if c.role == "input"]
     cells = {c.key: src.by_unit(annex, c.key, [r.code for r in annex.rows]) for c in shown}
     base = src.base()
+    columns = {key: frame.to_dict() for key, frame in cells.items()}
     records = []
     for row in annex.rows:
-        for unit, rec in base.iterrows():
-            item = {"label": rec["label"], "state": rec["state"], "section": row.label}
-            item |= {key: frame.at[unit, row.code] for key, frame in cells.items()}
+        values = {key: column[row.code] for key, column in columns.items()}
+        for unit, label, state in zip(base.index, base["label"], base["state"]):
+            item = {"label": label, "state": state, "section": row.label}
+            item |= {key: column[unit] for key, column in values.items()}
             records.append(item)
     summed = [c.key for c in shown if c.aggregate == "sum"]
     return Table(

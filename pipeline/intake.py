@@ -32,12 +32,21 @@ class FileResult:
     period: str | None = None
     version: str | None = None
     cells: list[Cell] = field(default_factory=list)
+    #: The cells as columns (one tuple per ``Cell`` field), once ``compact`` gave them up.
+    columns: tuple[tuple, ...] = ()
     findings: list[Finding] = field(default_factory=list)
     #: "read": data usable; "refused": unreadable or not this run's (wrong period, unknown unit);
     #: "skipped": not a workbook; "superseded": an older file of a unit that sent two.
     status: str = "read"
     #: The workbook passed the safety checks and was parsed (a feedback copy can be made of it).
     opened: bool = False
+
+    def compact(self) -> FileResult:
+        """Cells as a few columns instead of a tuple per cell: cheaper to pickle and to hold."""
+        if self.cells:
+            self.columns = tuple(zip(*self.cells))
+            self.cells = []
+        return self
 
     def add(self, code: str, **kw) -> None:
         self.findings.append(Finding.make(code, unit_code=self.unit_code or "", file=self.file, **kw))
@@ -186,7 +195,7 @@ def _init_worker(registry: Registry, period: str) -> None:
 
 def _intake_one(item: tuple[Path, str]) -> FileResult:
     path, rel = item
-    return intake_file(path, rel, _WORKER["annexes"], _WORKER["registry"], _WORKER["period"])
+    return intake_file(path, rel, _WORKER["annexes"], _WORKER["registry"], _WORKER["period"]).compact()
 
 
 def intake_all(found: Sequence, registry: Registry, period: str, *, workers: int | None = None,

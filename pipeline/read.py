@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import python_calamine as calamine
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
 from pipeline.annexes import Annex
 from pipeline.findings import Finding
@@ -72,6 +73,13 @@ class AnnexRead:
     findings: list[Finding] = field(default_factory=list)
     #: Row codes of used rows, in order (list annexes: "1", "2", …).
     rows: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1 << 16)
+def xl_rowcol_to_cell(row: int, col: int) -> str:
+    """A1 address of a cell; cached: every commune's workbook has the same addresses, so the cells
+    of all units share one string per address (less memory, smaller pickles from the workers)."""
+    return _xl_rowcol_to_cell(row, col)
 
 
 # Opening
@@ -351,7 +359,7 @@ def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: A
     code_col = location.columns.get("ma")
     if code_col is None:
         return
-    rows = {r.code: r for r in annex.rows}
+    rows, roles, expected = _fixed_plan(annex)
     seen: set[str] = set()
     value_cols = [(c, location.columns[c.key]) for c in annex.columns
                   if c.role != "label" and c.key in location.columns]
@@ -371,9 +379,9 @@ def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: A
             continue
         seen.add(code)
         row = rows[code]
-        inputs = {c.key for c in annex.row_inputs(row)}
+        row_roles = roles[code]
         for col, c, value in values:
-            role = "formula" if col.key in row.formulas else "input" if col.key in inputs else None
+            role = row_roles.get(col.key)
             if role is None:
                 continue
             if value is None and not (role == "input" and row.required):
@@ -381,10 +389,31 @@ def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: A
             out.cells.append(Cell(annex.code, code, col.key, value, location.sheet,
                                   xl_rowcol_to_cell(r, c), role))
     for row in annex.rows:
-        if row.code not in seen and (annex.row_inputs(row) or row.formulas):
+        if row.code not in seen and row.code in expected:
             out.findings.append(Finding.make("row-missing", sheet=location.sheet,
                                              cell=xl_rowcol_to_cell(location.header_row, code_col),
                                              note=row.code))
+
+
+_PLANS: dict[int, tuple] = {}
+
+
+def _fixed_plan(annex: Annex) -> tuple[dict, dict[str, dict[str, str]], frozenset[str]]:
+    """Rows of a fixed annex by code, per row code the role of each column it reads ("formula" or
+    "input"), and the rows that must be present; computed once per annex (the hot loop reads
+    thousands of workbooks)."""
+    plan = _PLANS.get(id(annex))
+    if plan is None or plan[0] is not annex:
+        rows = {r.code: r for r in annex.rows}
+        roles = {}
+        for row in annex.rows:
+            inputs = {c.key for c in annex.row_inputs(row)}
+            roles[row.code] = {col.key: "formula" if col.key in row.formulas else "input"
+                               for col in annex.columns
+                               if col.key in row.formulas or col.key in inputs}
+        expected = frozenset(r.code for r in annex.rows if annex.row_inputs(r) or r.formulas)
+        plan = _PLANS[id(annex)] = (annex, rows, roles, expected)
+    return plan[1], plan[2], plan[3]
 
 
 def _read_list(grid, annex: Annex, location: Location, data_rows: range, out: AnnexRead) -> None:

@@ -182,18 +182,32 @@ def _check_cells(files: list[FileResult], annexes, timings: dict[str, float]
 
 
 def _cells_frame(files: list[FileResult]) -> pd.DataFrame:
-    """One row per cell read from a usable file; the files give their cells up (memory)."""
+    """One row per cell read from a usable file; the files give their cells up (memory).
+
+    Built once from plain columns (no frame per file); text columns stay ``object``, so the many
+    repeated strings (annex, column, sheet, cell address) are shared, not copied per cell.
+    """
     columns = ["unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "raw"]
-    parts = []
+    fields = ("annex", "row_code", "column", "raw", "sheet", "cell", "role")  # Cell's field order
+    data: dict[str, list] = {k: [] for k in columns}
     for r in files:
-        if r.status == "read" and r.cells:
-            part = pd.DataFrame(r.cells, columns=list(r.cells[0]._fields))
-            parts.append(part.assign(unit_code=r.unit_code, file=r.file))
-        r.cells = []
-    if not parts:
+        if r.status == "read" and (r.cells or r.columns):
+            parts = r.columns or tuple(zip(*r.cells))
+            for key, part in zip(fields, parts):
+                data[key].extend(part)
+            n = len(parts[0])
+            data["unit_code"].extend([r.unit_code] * n)
+            data["file"].extend([r.file] * n)
+        r.cells, r.columns = [], ()
+    if not data["raw"]:
         return pd.DataFrame(columns=columns)
-    frame = pd.concat(parts, ignore_index=True).rename(columns={"value": "raw"})
-    return frame[columns]
+    return pd.DataFrame({k: _objects(data.pop(k)) for k in columns}, dtype=object)
+
+
+def _objects(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _unit_status(settings: Settings, files: list[FileResult], findings: list[Finding]) -> pd.DataFrame:
@@ -203,8 +217,11 @@ def _unit_status(settings: Settings, files: list[FileResult], findings: list[Fin
         c = counts.setdefault((f.unit_code, f.file), {ERROR: 0, WARNING: 0, INFO: 0})
         c[f.level] = c.get(f.level, 0) + 1
     deadline = settings.deadline
+    files_of: dict[str | None, list[FileResult]] = {}
+    for r in files:
+        files_of.setdefault(r.unit_code, []).append(r)
     for unit in settings.registry.units:
-        mine = [r for r in files if r.unit_code == unit.code]
+        mine = files_of.get(unit.code, [])
         used = next((r for r in mine if r.status == "read"), None)
         shown = used or (max(mine, key=lambda r: r.mtime) if mine else None)
         c = counts.get((unit.code, shown.file), {}) if shown else {}

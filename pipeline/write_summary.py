@@ -287,8 +287,8 @@ class _Page:
     def coverage(self, table: Table) -> str:
         units = self.result.units
         registry = self.settings.registry.units
-        used = sum(1 for u in units.itertuples(index=False)
-                   if u.usable and any(u.unit_code == r.code for r in registry))
+        codes = {r.code for r in registry}
+        used = sum(1 for u in units.itertuples(index=False) if u.usable and u.unit_code in codes)
         text = f"Tổng hợp {used}/{len(registry)} đơn vị có báo cáo sử dụng được"
         return f"{table.note}. {text}" if table.note else text
 
