@@ -91,7 +91,7 @@ def with_rules(cells: pd.DataFrame, rules: pd.DataFrame, annexes: Mapping[str, A
         else:
             taken = column.take(at)
         out[key] = taken.set_axis(cells.index)
-    return pd.DataFrame(out, index=cells.index)
+    return pd.DataFrame(out, index=cells.index, copy=False)
 
 
 @lru_cache(maxsize=65536)
@@ -151,7 +151,7 @@ def normalize_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
     findings = []
     rest = np.flatnonzero(~(blank | typed))
     if len(rest):
-        part = frame.iloc[rest]
+        part = {k: frame[k].to_numpy(dtype=object)[rest] for k in ("kind", "choices", "role")}
         where = {k: frame[k].to_numpy(dtype=object) for k in ("unit_code", "file", "sheet", "cell")}
         for i, raw_value, kind, choices, role in zip(rest, raw[rest], part["kind"], part["choices"],
                                                      part["role"]):

@@ -8,8 +8,10 @@ total typed over a formula that disagrees is reported.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from pipeline.annexes import Annex
@@ -27,13 +29,50 @@ class Rule:
     run: Callable[[Frame, Mapping[str, Annex]], Iterator[Finding]]
 
 
+class _Groups:
+    """Row positions of each (annex, column) of one frame, built once per ``check_rules`` call."""
+
+    def __init__(self, frame: Frame):
+        self.frame = frame
+        self.by_column = frame.groupby(["annex", "column"], sort=False, observed=True).indices
+        parts: dict[str, list[np.ndarray]] = {}
+        for (annex, _column), at in self.by_column.items():
+            parts.setdefault(annex, []).append(at)
+        self.by_annex = {a: np.sort(np.concatenate(p)) for a, p in parts.items()}
+
+
+_GROUPS: ContextVar[_Groups | None] = ContextVar("_GROUPS", default=None)
+
+
+def _groups(frame: Frame) -> _Groups:
+    groups = _GROUPS.get()
+    if groups is None or groups.frame is not frame:
+        groups = _Groups(frame)
+    return groups
+
+
+_EMPTY = np.empty(0, dtype=np.intp)
+
+
 def _pick(frame: Frame, annex: str, column: str, row: str | None = None) -> Frame:
     """Cells of one annex column (optionally one row), indexed by (unit_code, file, row_code)."""
-    mask = (frame["annex"] == annex) & (frame["column"] == column)
+    at = _groups(frame).by_column.get((annex, column), _EMPTY)
+    sub = _take(frame, at, ["unit_code", "file", "row_code", "number", "value", "sheet", "cell"])
     if row is not None:
-        mask &= frame["row_code"] == row
-    sub = frame.loc[mask, ["unit_code", "file", "row_code", "number", "value", "sheet", "cell"]]
+        sub = sub[sub["row_code"] == row]
     return sub.set_index(["unit_code", "file", "row_code"])
+
+
+def _take(frame: Frame, at: np.ndarray, columns: list[str]) -> Frame:
+    """Rows ``at`` (positions) of a few columns, copying only those columns."""
+    return pd.DataFrame({c: frame[c].take(at) for c in columns})
+
+
+def _inputs(frame: Frame, annex: str, columns: list[str]) -> Frame:
+    """The input cells of one annex, in frame order."""
+    at = _groups(frame).by_annex.get(annex, _EMPTY)
+    at = at[frame["role"].to_numpy(dtype=object)[at] == "input"]
+    return _take(frame, at, columns)
 
 
 def _join(a: Frame, b: Frame, how: str) -> Frame:
@@ -51,9 +90,10 @@ def _compare(frame: Frame, annex: str, left: str, right: str, code: str,
     a, b = _pick(frame, annex, left), _pick(frame, annex, right)
     both = _join(a, b, "inner")
     hit = both[bad(both["number_a"], both["number_b"]).fillna(False)]
-    for (unit, file, _row), rec in hit.iterrows():
-        yield Finding.make(code, unit_code=unit, file=file, sheet=rec["sheet_a"], cell=rec["cell_a"],
-                           value=rec["number_a"], note=rec["number_b"])
+    for (unit, file, _row), sheet, cell, value, note in zip(
+            hit.index, hit["sheet_a"], hit["cell_a"], hit["number_a"], hit["number_b"]):
+        yield Finding.make(code, unit_code=unit, file=file, sheet=sheet, cell=cell,
+                           value=value, note=note)
 
 
 # Rules
@@ -66,12 +106,14 @@ def formulas_overwritten(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator
     unit), so the cost does not grow with a Python loop per commune.
     """
     key = ["unit_code", "file"]
-    cells = frame["value"]
-    formulas = frame[(frame["role"] == "formula") & cells.notna() & (cells.astype(str) != "")]
+    formulas = frame.iloc[np.flatnonzero((frame["role"] == "formula").to_numpy())]
+    cells = formulas["value"]
+    formulas = formulas[cells.notna() & (cells.astype(str) != "")]
+    by_annex = formulas.groupby("annex", sort=False, observed=True).indices
     for code in formulas["annex"].unique():
         annex = annexes[code]
-        mine = formulas[formulas["annex"] == code]
-        inputs = frame[(frame["annex"] == code) & (frame["role"] == "input")]
+        mine = formulas.iloc[by_annex[code]]
+        inputs = _inputs(frame, code, key + ["row_code", "column", "value"])
         if annex.kind == "list":
             rows = inputs.pivot(index=key + ["row_code"], columns="column", values="value")
             expected = pd.concat(compute_list_many(annex, rows), names=["column"])
@@ -103,10 +145,12 @@ def villages_exceed(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Find
     """Villages meeting the security standard, or listed thôn, cannot exceed số thôn."""
     villages = _pick(frame, "TT", "gia_tri", "SO_THON").droplevel("row_code")["number"]
     secure = _pick(frame, "PB08", "thuc_hien", "12").droplevel("row_code")
-    for (unit, file), rec in secure.iterrows():
+    for (unit, file), number, sheet, cell in zip(secure.index, secure["number"], secure["sheet"],
+                                                 secure["cell"]):
         limit = villages.get((unit, file))
-        if limit is not None and pd.notna(rec["number"]) and rec["number"] > limit:
-            yield _at("villages-exceed", rec, unit, file, rec["number"], limit)
+        if limit is not None and pd.notna(number) and number > limit:
+            yield Finding.make("villages-exceed", unit_code=unit, file=file, sheet=sheet, cell=cell,
+                               value=number, note=limit)
     names = _pick(frame, "PB03", "ten_thon")
     for (unit, file), group in names.groupby(level=["unit_code", "file"]):
         limit = villages.get((unit, file))
@@ -136,9 +180,11 @@ def drop_vs_last_year(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Fi
     poverty = both.index.get_level_values("row_code") == "14"
     worse = ((~poverty) & (both["number_a"] < both["number_b"] - 1e-9)) | \
             (poverty & (both["number_a"] > both["number_b"] + 1e-9))
-    for (unit, file, _row), rec in both[worse].iterrows():
-        yield Finding.make("drop-vs-last-year", unit_code=unit, file=file, sheet=rec["sheet_a"],
-                           cell=rec["cell_a"], value=rec["number_a"], note=rec["number_b"])
+    hit = both[worse]
+    for (unit, file, _row), sheet, cell, value, note in zip(
+            hit.index, hit["sheet_a"], hit["cell_a"], hit["number_a"], hit["number_b"]):
+        yield Finding.make("drop-vs-last-year", unit_code=unit, file=file, sheet=sheet,
+                           cell=cell, value=value, note=note)
 
 
 def _region(value: object) -> str | None:
@@ -161,9 +207,9 @@ def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[
         both = _join(_pick(frame, code, "ket_qua"), _pick(frame, code, "danh_gia"), "left")
         both = both[both.index.get_level_values("row_code").isin(list(items))]
         missing = both["value_b"].isna()
-        for (unit, file, _row), rec in both[missing].iterrows():
-            yield Finding.make("assessment-missing", unit_code=unit, file=file,
-                               sheet=rec["sheet_a"], cell=rec["cell_a"])
+        hit = both[missing]
+        for (unit, file, _row), sheet, cell in zip(hit.index, hit["sheet_a"], hit["cell_a"]):
+            yield Finding.make("assessment-missing", unit_code=unit, file=file, sheet=sheet, cell=cell)
         met = both[(both["value_b"] == MET) & both["number_a"].notna()]
         if met.empty:
             continue
@@ -175,10 +221,12 @@ def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[
         compare = pd.Series([items[r].compare for r in rows], index=met.index)
         value = met["number_a"]
         miss = ((compare == ">=") & (value < limits - 1e-9)) | ((compare == "<=") & (value > limits + 1e-9))
-        for (unit, file, row), rec in met[miss.fillna(False)].iterrows():
+        hit = met[miss.fillna(False)]
+        for (unit, file, row), sheet, cell, value in zip(hit.index, hit["sheet_b"], hit["cell_b"],
+                                                         hit["number_a"]):
             item = items[row]
-            yield Finding.make("threshold-miss", unit_code=unit, file=file, sheet=rec["sheet_b"],
-                               cell=rec["cell_b"], value=rec["number_a"],
+            yield Finding.make("threshold-miss", unit_code=unit, file=file, sheet=sheet,
+                               cell=cell, value=value,
                                note=f"{item.compare} {limits[(unit, file, row)]:g}",
                                level="Lưu ý" if item.to_check else None)
 
@@ -196,8 +244,12 @@ RULES: tuple[Rule, ...] = (
 
 def check_rules(frame: Frame, annexes: Mapping[str, Annex]) -> list[Finding]:
     found: list[Finding] = []
-    for rule in RULES:
-        found.extend(rule.run(frame, annexes))
+    token = _GROUPS.set(_Groups(frame))
+    try:
+        for rule in RULES:
+            found.extend(rule.run(frame, annexes))
+    finally:
+        _GROUPS.reset(token)
     return found
 
 

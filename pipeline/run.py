@@ -170,15 +170,26 @@ def _check_cells(files: list[FileResult], annexes, timings: dict[str, float]
         frame = frame.reset_index(drop=True)
     with _stage(timings, "validate"):
         errors, bad = validate_cells(frame, annexes)
+        # Only the cells, their clean values and usability are needed from here on (memory).
+        frame = pd.DataFrame({k: frame[k] for k in KEPT_COLUMNS}, copy=False)
         frame["usable"] = ~bad
     with _stage(timings, "rules"):
-        cross = check_rules(frame[frame["usable"]], annexes)
+        cross = check_rules(frame.loc[frame["usable"].to_numpy(), list(KEPT_COLUMNS)], annexes)
     # A cross-rule Lỗi makes its cell unusable too.
     flagged = {(f.file, f.sheet, f.cell) for f in cross if f.level == ERROR}
     if flagged:
-        keys = list(zip(frame["file"], frame["sheet"], frame["cell"]))
-        frame["usable"] &= np.array([k not in flagged for k in keys], dtype=bool)
+        near = np.flatnonzero(frame["cell"].isin({cell for _file, _sheet, cell in flagged}).to_numpy())
+        keys = zip(frame["file"].to_numpy()[near], frame["sheet"].to_numpy()[near],
+                   frame["cell"].to_numpy()[near])
+        usable = frame["usable"].to_numpy().copy()
+        usable[near[[k in flagged for k in keys]]] = False
+        frame["usable"] = usable
     return frame, notes + errors + cross
+
+
+#: Columns of the cells frame kept after validation: what rules, consolidation and writing use.
+KEPT_COLUMNS = ("unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "value",
+                "number")
 
 
 def _cells_frame(files: list[FileResult]) -> pd.DataFrame:
@@ -201,7 +212,7 @@ def _cells_frame(files: list[FileResult]) -> pd.DataFrame:
         r.cells, r.columns = [], ()
     if not data["raw"]:
         return pd.DataFrame(columns=columns)
-    return pd.DataFrame({k: _objects(data.pop(k)) for k in columns}, dtype=object)
+    return pd.DataFrame({k: _objects(data.pop(k)) for k in columns}, dtype=object, copy=False)
 
 
 def _objects(values: list) -> np.ndarray:
