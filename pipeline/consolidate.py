@@ -116,6 +116,12 @@ def consolidate(result: RunResult) -> District:
 # The source: usable cells, and the state of every unit
 
 
+def _with_v(cells: pd.DataFrame) -> pd.DataFrame:
+    """Add ``v``: the number where there is one, else the clean value (in place on a fresh copy)."""
+    cells["v"] = cells["number"].astype(object).where(cells["number"].notna(), cells["value"])
+    return cells
+
+
 @dataclass
 class Source:
     result: RunResult
@@ -140,15 +146,18 @@ class Source:
                 states[code] = STATUS_MISSING
             else:
                 states[code] = "" if bool(rec["usable"]) else NOT_USED
-        cells = result.cells.reindex(columns=[
-            "unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "value",
-            "number", "usable"])
+        columns = ["unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role",
+                   "value", "number", "usable"]
+        cells = result.cells
+        if any(c not in cells.columns for c in columns):  # an empty run
+            cells = cells.reindex(columns=columns)
         used_files = set(status["file"][status["usable"].astype(bool)]) if len(status) else set()
-        cells = cells[cells["file"].isin(used_files) & cells["unit_code"].isin(states)]
-        cells = cells.assign(v=cells["number"].astype(object).where(cells["number"].notna(),
-                                                                     cells["value"]))
-        usable = cells["usable"].fillna(False).astype(bool)
-        return cls(result, load_annexes(), units, states, cells[usable], cells[~usable])
+        # Masks on the run's frame, then one copy per part: at national scale the frame holds
+        # ~6 M cells, and every intermediate copy adds hundreds of MB to the peak.
+        keep = (cells["file"].isin(used_files) & cells["unit_code"].isin(states)).to_numpy()
+        usable = cells["usable"].fillna(False).astype(bool).to_numpy()
+        return cls(result, load_annexes(), units, states, _with_v(cells.loc[keep & usable, columns]),
+                   _with_v(cells.loc[keep & ~usable, columns]))
 
     def annex(self, district_sheet: str) -> Annex:
         return next(a for a in self.annexes.values() if a.district_sheet == district_sheet)
