@@ -36,3 +36,13 @@ def list_rows(ws: Worksheet, key_title: str) -> list[dict[str, object]]:
         if ws.cell(r, cols[key_title]).value not in (None, ""):
             out.append({t: ws.cell(r, c).value for t, c in cols.items()})
     return out
+
+
+def formula_cells(path) -> list[tuple[str, str, object, str]]:
+    """(sheet, A1, cached value, formula) of every formula cell of a workbook."""
+    from openpyxl import load_workbook
+
+    formulas, cached = load_workbook(path), load_workbook(path, data_only=True)
+    return [(ws.title, c.coordinate, cached[ws.title][c.coordinate].value, c.value)
+            for ws in formulas.worksheets for row in ws.iter_rows() for c in row
+            if c.data_type == "f"]
