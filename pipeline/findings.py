@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import ClassVar
 
 ERROR = "Lỗi"
@@ -141,10 +141,6 @@ def _show(value: object) -> str:
         return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     text = "" if value is None else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
-
-
-def field_names() -> list[str]:
-    return [f.name for f in fields(Finding)]
 
 
 #: Findings listed per file; past this a commune should redo its workbook, and one more finding

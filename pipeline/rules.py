@@ -17,7 +17,7 @@ import pandas as pd
 from pipeline.annexes import Annex
 from pipeline.annexes.compute import compute_fixed_many, compute_list_many
 from pipeline.annexes.model import MET, NOT_MET
-from pipeline.findings import Finding
+from pipeline.findings import INFO, Finding
 
 Frame = pd.DataFrame
 
@@ -228,7 +228,7 @@ def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[
             yield Finding.make("threshold-miss", unit_code=unit, file=file, sheet=sheet,
                                cell=cell, value=value,
                                note=f"{item.compare} {limits[(unit, file, row)]:g}",
-                               level="Lưu ý" if item.to_check else None)
+                               level=INFO if item.to_check else None)
 
 
 RULES: tuple[Rule, ...] = (

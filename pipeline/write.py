@@ -15,7 +15,6 @@ import pandas as pd
 from pipeline import TEMPLATE_VERSION, __version__
 from pipeline.findings import Finding
 from pipeline.run import RunResult
-from pipeline.textutil import ascii_name, strip_unit_prefix
 
 FEEDBACK_DIR = "phan_hoi"
 
@@ -58,7 +57,7 @@ def write_outputs(result: RunResult, out: Path) -> None:
 
 
 def _names(result: RunResult) -> dict[str, str]:
-    slug = ascii_name(strip_unit_prefix(result.settings.registry.name))
+    slug = result.district_slug
     period = str(result.period)
     return {
         "summary": f"TongHop_NTM_{slug}_{period}.xlsx",

@@ -16,7 +16,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from pipeline.findings import ERROR, INFO, WARNING, Finding
 from pipeline.run import RunResult
-from pipeline.textutil import ascii_name
+from pipeline.textutil import ascii_name, strip_unit_prefix
 
 # Orange, not yellow, for warnings: the template already marks input cells pale yellow.
 FILLS = {ERROR: "FFC7CE", WARNING: "F8CBAD", INFO: "DDEBF7"}
@@ -29,7 +29,7 @@ FONT = "Times New Roman"
 
 def feedback_name(unit_code: str, unit_name: str, file: str) -> str:
     if unit_code:
-        return f"{unit_code}_{ascii_name(unit_name.split(' ', 1)[-1] if unit_name else '')}.xlsx"
+        return f"{unit_code}_{ascii_name(strip_unit_prefix(unit_name) if unit_name else '')}.xlsx"
     return f"khong_ro_{ascii_name(Path(file).stem)}.xlsx"
 
 

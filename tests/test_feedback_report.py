@@ -90,3 +90,11 @@ def test_value_with_error_is_left_out(run):
     cells = {(r["unit_code"], r["annex"], r["row_code"], r["column"]) for r in rows}
     assert ("15652", "PB08", "8", "thuc_hien") not in cells
     assert ("15652", "PB08", "7", "thuc_hien") in cells
+
+
+def test_feedback_names_drop_two_word_unit_types():
+    from pipeline.write_feedback import feedback_name
+
+    # "Thị trấn" is two words: splitting off the first word left "tranThuongXuan".
+    assert feedback_name("15646", "Thị trấn Thường Xuân", "a.xlsx") == "15646_ThuongXuan.xlsx"
+    assert feedback_name("15652", "Xã Thọ Thanh", "a.xlsx") == "15652_ThoThanh.xlsx"
