@@ -6,6 +6,7 @@ Never raises for bad input: every problem becomes a Finding on the file's result
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -13,8 +14,11 @@ from pathlib import Path
 
 from pipeline import TEMPLATE_VERSION
 from pipeline.annexes import Annex, load_annexes
+from pipeline.cells import CellBlock
+from pipeline.clean import normalize_file
+from pipeline.slots import Slots, default_slots
 from pipeline.findings import Finding
-from pipeline.read import Cell, ReadError, Workbook, read_annex
+from pipeline.read import AnnexRead, Cell, ReadError, Workbook, read_annex
 from pipeline.registry import Registry
 from pipeline.textutil import fold
 
@@ -31,21 +35,27 @@ class FileResult:
     unit_name: str | None = None
     period: str | None = None
     version: str | None = None
-    cells: list[Cell] = field(default_factory=list)
-    #: The cells as columns (one tuple per ``Cell`` field), once ``compact`` gave them up.
-    columns: tuple[tuple, ...] = ()
+    #: The annexes read, until ``normalize`` turns their cells into ``block``.
+    reads: list[AnnexRead] = field(default_factory=list)
+    #: The normalized cells (only for a file whose data is usable: status "read").
+    block: CellBlock | None = None
     findings: list[Finding] = field(default_factory=list)
+    #: What normalizing changed (reported only for the file used for its unit).
+    notes: list[Finding] = field(default_factory=list)
+    #: Seconds spent reading and normalizing this file (for ``make bench``'s stage figures).
+    seconds: tuple[float, float] = (0.0, 0.0)
     #: "read": data usable; "refused": unreadable or not this run's (wrong period, unknown unit);
     #: "skipped": not a workbook; "superseded": an older file of a unit that sent two.
     status: str = "read"
     #: The workbook passed the safety checks and was parsed (a feedback copy can be made of it).
     opened: bool = False
 
-    def compact(self) -> FileResult:
-        """Cells as a few columns instead of a tuple per cell: cheaper to pickle and to hold."""
-        if self.cells:
-            self.columns = tuple(zip(*self.cells))
-            self.cells = []
+    def normalize(self, slots: Slots) -> FileResult:
+        """Type the cells read (``clean.normalize_file``); the raw cells are given up."""
+        if self.status == "read" and self.reads:
+            self.block, self.notes = normalize_file(self.reads, slots, unit_code=self.unit_code or "",
+                                                    file=self.file)
+        self.reads = []
         return self
 
     def add(self, code: str, **kw) -> None:
@@ -53,7 +63,19 @@ class FileResult:
 
 
 def intake_file(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Registry,
-                period: str) -> FileResult:
+                period: str, slots: Slots | None = None) -> FileResult:
+    """Read one file and normalize its cells (``FileResult.block``)."""
+    slots = slots or default_slots()
+    started = time.perf_counter()
+    result = _intake(path, rel, annexes, registry, period, slots)
+    read = time.perf_counter()
+    result.normalize(slots)
+    result.seconds = (read - started, time.perf_counter() - read)
+    return result
+
+
+def _intake(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Registry,
+            period: str, slots: Slots) -> FileResult:
     result = FileResult(path=path, file=rel, mtime=path.stat().st_mtime)
     try:
         book = Workbook(path)
@@ -63,15 +85,15 @@ def intake_file(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Re
         _guess_unit_from_name(result, registry)
         return result
     try:
-        _read_book(book, result, annexes, registry, period)
+        _read_book(book, result, annexes, registry, period, slots)
         result.opened = True
     except ReadError as exc:
         result.status = "refused"
-        result.cells = []
+        result.reads = []
         result.add(exc.code, note=exc.note)
     except Exception as exc:  # a defect we did not foresee must not lose the other communes
         result.status = "refused"
-        result.cells = []
+        result.reads = []
         result.add("file-corrupt", note=f"{type(exc).__name__}: {str(exc)[:100]}")
     finally:
         book.close()
@@ -82,18 +104,18 @@ def intake_file(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Re
 
 
 def _read_book(book: Workbook, result: FileResult, annexes: Mapping[str, Annex], registry: Registry,
-               period: str) -> None:
+               period: str, slots: Slots) -> None:
     if book.format in ("xls", "ods", "xlsb"):
         result.add("file-old-format", note=f".{book.format}")
-    reads = {code: read_annex(book, annex) for code, annex in annexes.items()}
-    tt = {c.row_code: c for c in reads["TT"].cells}
+    reads = {code: read_annex(book, annex, slots) for code, annex in annexes.items()}
+    tt = {c.row_code: c for c in reads["TT"].cells(slots)}
     meta = book.meta()
     if not _identify(result, meta, tt, registry, period):
         result.findings.extend(_with_file(f, result) for r in reads.values() for f in r.findings)
         return
     for read in reads.values():
         result.findings.extend(_with_file(f, result) for f in read.findings)
-        result.cells.extend(read.cells)
+        result.reads.append(read)
 
 
 def _with_file(finding: Finding, result: FileResult) -> Finding:
@@ -190,17 +212,19 @@ _WORKER: dict[str, object] = {}
 
 
 def _init_worker(registry: Registry, period: str) -> None:
-    _WORKER.update(registry=registry, period=period, annexes=load_annexes())
+    _WORKER.update(registry=registry, period=period, annexes=load_annexes(), slots=default_slots())
 
 
 def _intake_one(item: tuple[Path, str]) -> FileResult:
     path, rel = item
-    return intake_file(path, rel, _WORKER["annexes"], _WORKER["registry"], _WORKER["period"]).compact()
+    return intake_file(path, rel, _WORKER["annexes"], _WORKER["registry"], _WORKER["period"],
+                       _WORKER["slots"])
 
 
 def intake_all(found: Sequence, registry: Registry, period: str, *, workers: int | None = None,
                progress: Callable[[Iterable, int], Iterable] | None = None) -> list[FileResult]:
-    """``intake_file`` for every found workbook, in input order; parallel for large inputs."""
+    """``intake_file`` (read and normalize) for every found workbook, in input order; parallel for
+    large inputs. Each result carries its cells as a compact ``CellBlock``."""
     items = [(f.path, f.rel) for f in found]
     workers = workers or os.cpu_count() or 1
     show = progress or (lambda it, _n: it)

@@ -20,7 +20,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
 from pipeline.annexes import Annex
 from pipeline.findings import Finding
-from pipeline.layout import META_SHEET
+from pipeline.layout import FIRST_DATA_ROW, HEADER_ROW, META_SHEET
+from pipeline.slots import Slots, default_slots
 from pipeline.textutil import fold
 
 WORKBOOK_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods"}
@@ -54,25 +55,44 @@ class ReadError(Exception):
 
 
 class Cell(NamedTuple):
-    """One value read from an annex, with where it came from (a tuple: cheap to pickle)."""
+    """One value read from an annex, with where it came from (0-based Excel row and column)."""
 
     annex: str
     row_code: str
     column: str
     value: Any
     sheet: str
-    cell: str
+    row: int
+    col: int
     role: str  # "input" | "formula"
+
+    @property
+    def cell(self) -> str:
+        return xl_rowcol_to_cell(self.row, self.col)
 
 
 @dataclass
 class AnnexRead:
+    """The cells of one annex as columns: each cell's slot (its rule, ``slots.py``), list row
+    number (0 in a fixed annex), 0-based Excel row and column, and the value as calamine gave it
+    (None for a blank cell kept because it is required)."""
+
     annex: str
     sheet: str | None
-    cells: list[Cell] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     #: Row codes of used rows, in order (list annexes: "1", "2", …).
     rows: list[str] = field(default_factory=list)
+    slot: list[int] = field(default_factory=list)
+    item: list[int] = field(default_factory=list)
+    row: list[int] = field(default_factory=list)
+    col: list[int] = field(default_factory=list)
+    raw: list[Any] = field(default_factory=list)
+
+    def cells(self, slots: Slots) -> list[Cell]:
+        """The cells one by one (for the few that are looked at individually, such as TT)."""
+        return [Cell(self.annex, str(i) if i else slots.row_keys[s], slots.columns[s], v,
+                     self.sheet or "", r, c, slots.roles[s])
+                for s, i, r, c, v in zip(self.slot, self.item, self.row, self.col, self.raw)]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -130,36 +150,59 @@ def _check_zip(path: Path) -> None:
 
 
 class Workbook:
-    """A commune workbook opened read-only with calamine; sheets are loaded on first use."""
+    """A commune workbook opened read-only with calamine; sheets are loaded on first use.
+
+    Excel tables are loaded only when asked for (``tables``): calamine builds each table's data to
+    report its extent, which costs more than reading the sheets, and a workbook laid out as the
+    template needs none of it.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.format = check_file(self.path)
+        self._book = self._open(load_tables=False)
+        self.sheet_names: list[str] = list(self._book.sheet_names)
+        self._grids: dict[str, list[list[Any]]] = {}
+        self._merged: dict[str, list] = {}
+        self._tables: dict[str, tuple[str, int, int, int, int]] | None = None
+
+    def _open(self, *, load_tables: bool):
         try:
-            self._book = calamine.CalamineWorkbook.from_path(
-                str(self.path), load_tables=self.format == "xlsx")
+            return calamine.CalamineWorkbook.from_path(str(self.path), load_tables=load_tables)
         except calamine.PasswordError as exc:
             raise ReadError("file-encrypted") from exc
         except Exception as exc:  # calamine raises several error types for broken content
             raise ReadError("file-corrupt", _short(exc)) from exc
-        self.sheet_names: list[str] = list(self._book.sheet_names)
-        self._grids: dict[str, list[list[Any]]] = {}
-        self._merged: dict[str, list] = {}
-        self.tables: dict[str, tuple[str, int, int, int, int]] = {}
-        if self.format == "xlsx":
-            self._load_tables()
 
-    def _load_tables(self) -> None:
+    @property
+    def tables(self) -> dict[str, tuple[str, int, int, int, int]]:
+        """Excel tables by name: (sheet, header row, first column, last row, last column)."""
+        if self._tables is None:
+            self._tables = self._load_tables() if self.format == "xlsx" else {}
+        return self._tables
+
+    def _load_tables(self) -> dict[str, tuple[str, int, int, int, int]]:
+        tables = {}
         try:
-            names = self._book.table_names
+            book = self._open(load_tables=True)
+        except ReadError:
+            return tables
+        try:
+            names = book.table_names
             names = names() if callable(names) else names
             for name in names:
-                table = self._book.get_table_by_name(name)
+                table = book.get_table_by_name(name)
                 (r0, c0), (r1, c1) = table.start, table.end
                 # calamine's start is the first data row; the header is the row above it.
-                self.tables[name] = (table.sheet, r0 - 1, c0, r1, c1)
+                tables[name] = (table.sheet, r0 - 1, c0, r1, c1)
         except Exception:  # a broken table part must not stop reading the cells
-            self.tables = {}
+            return {}
+        finally:
+            try:
+                book.close()
+            except Exception:
+                pass
+        return tables
 
     def grid(self, sheet: str) -> list[list[Any]]:
         """All cells of a sheet from A1, as a list of rows (bounded)."""
@@ -241,8 +284,12 @@ def _match_header(grid: list[list[Any]], r: int, annex: Annex) -> dict[str, int]
 
 
 def locate(book: Workbook, annex: Annex) -> tuple[Location | None, list[Finding]]:
-    """Find the annex's table: by its Excel table name, else by header titles on any sheet."""
+    """Find the annex's table: where the template put it, else by its Excel table name, else by
+    header titles on any sheet."""
     findings: list[Finding] = []
+    at_home = _template_location(book, annex)
+    if at_home is not None:
+        return at_home, findings
     table = book.tables.get(annex.table_name)
     if table:
         sheet, header, _c0, end, _c1 = table
@@ -266,12 +313,33 @@ def locate(book: Workbook, annex: Annex) -> tuple[Location | None, list[Finding]
     return None, findings
 
 
-def _rows_match(grid: list[list[Any]], header: int, columns: dict[str, int], annex: Annex) -> bool:
+def _template_location(book: Workbook, annex: Annex) -> Location | None:
+    """The annex where the template put it: on its own sheet, every column title on the header row,
+    the signature block below (its first row ends the data). Most returned workbooks are laid out
+    so, and need no Excel table look-up; anything else is found by ``locate``'s other ways."""
+    if annex.sheet not in book.sheet_names:
+        return None
+    grid = book.grid(annex.sheet)
+    columns = _match_header(grid, HEADER_ROW, annex)
+    if len(columns) != len(annex.columns):
+        return None
+    # A fixed annex's signature block is two rows below its last row: look there first.
+    stop = FIRST_DATA_ROW + len(annex.rows) + 1 if annex.kind != "list" else None
+    if stop is None or stop >= len(grid) or not _is_stop_row(grid[stop]):
+        stop = next((r for r in range(HEADER_ROW + 1, len(grid)) if _is_stop_row(grid[r])), None)
+    if stop is None or not _rows_match(grid, HEADER_ROW, columns, annex, stop):
+        return None
+    return Location(annex.sheet, HEADER_ROW, columns, stop - 1, "template")
+
+
+def _rows_match(grid: list[list[Any]], header: int, columns: dict[str, int], annex: Annex,
+                end: int | None = None) -> bool:
     """Fixed annexes share headers (PB04 and PB08); their row codes tell them apart."""
     if annex.kind == "list":
         return True
     col = columns["ma"]
-    found = {_code_text(_cell(grid, r, col)) for r in range(header + 1, min(len(grid), header + 400))}
+    end = min(len(grid), header + 400) if end is None else end
+    found = {_code_text(_cell(grid, r, col)) for r in range(header + 1, end)}
     wanted = {row.code for row in annex.rows}
     return len(found & wanted) * 2 >= len(wanted)
 
@@ -283,7 +351,8 @@ def _first_key(annex: Annex) -> str:
 # Reading an annex
 
 
-def read_annex(book: Workbook, annex: Annex) -> AnnexRead:
+def read_annex(book: Workbook, annex: Annex, slots: Slots | None = None) -> AnnexRead:
+    slots = slots or default_slots()
     out = AnnexRead(annex.code, None)
     try:
         location, found = locate(book, annex)
@@ -304,17 +373,20 @@ def read_annex(book: Workbook, annex: Annex) -> AnnexRead:
     rows = _data_rows(grid, location)
     _check_merged(book, location, rows, out)
     if annex.kind == "list":
-        _read_list(grid, annex, location, rows, out)
+        _read_list(grid, annex, location, rows, out, slots)
     else:
-        _read_fixed(grid, annex, location, rows, out)
+        _read_fixed(grid, annex, location, rows, out, slots)
     return out
 
 
 def _is_stop_row(row: list[Any]) -> bool:
     """The signature block under the table: exact texts only, so commune text never stops reading."""
     for value in row:
-        # Cheap filter first: every stop text starts with "N", "T", "C" or "." (hot loop).
+        # Cheap filters first (hot loop): every stop text starts with "N", "T", "C" or "."; the
+        # words are upper case, the date line starts with dots.
         if isinstance(value, str) and value[:1] in STOP_FIRST:
+            if value[0] != "." and not value.isupper():
+                continue
             text = fold(value)
             # Upper case only: TT has a row labelled "Người lập biểu".
             if (text in STOP_WORDS and value.strip().isupper()) or SIGNATURE_DATE.match(text):
@@ -355,82 +427,113 @@ def _code_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: AnnexRead) -> None:
+def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: AnnexRead,
+                slots: Slots) -> None:
     code_col = location.columns.get("ma")
     if code_col is None:
         return
-    rows, roles, expected = _fixed_plan(annex)
+    rows, plans, expected = _fixed_plan(annex, slots)
+    at = location.columns
+    value_cols = [at[c.key] for c in annex.columns if c.role != "label" and c.key in at]
+    width = max(value_cols + [code_col]) + 1
+    sheet = location.sheet
+    slot_of, item_of, row_of, col_of, raw_of = out.slot, out.item, out.row, out.col, out.raw
     seen: set[str] = set()
-    value_cols = [(c, location.columns[c.key]) for c in annex.columns
-                  if c.role != "label" and c.key in location.columns]
     for r in data_rows:
-        code = _code_text(_cell(grid, r, code_col))
-        values = [(col, c, _cell(grid, r, c)) for col, c in value_cols]
-        if code not in rows:
-            filled = [(col, c) for col, c, v in values if v is not None]
-            if filled:
+        line = grid[r] if r < len(grid) else []
+        if len(line) < width:
+            line = list(line) + [""] * (width - len(line))
+        code = _code_text(line[code_col] if line[code_col] != "" else None)
+        plan = plans.get(code)
+        if plan is None:
+            filled = next((c for c in value_cols if line[c] not in ("", None)), None)
+            if filled is not None:
                 kind = "row-unknown" if code else "row-inserted"
                 out.findings.append(Finding.make(
-                    kind, sheet=location.sheet, cell=xl_rowcol_to_cell(r, filled[0][1]), note=code))
+                    kind, sheet=sheet, cell=xl_rowcol_to_cell(r, filled), note=code))
             continue
         if code in seen:
-            out.findings.append(Finding.make("row-unknown", sheet=location.sheet,
+            out.findings.append(Finding.make("row-unknown", sheet=sheet,
                                              cell=xl_rowcol_to_cell(r, code_col), note=code))
             continue
         seen.add(code)
-        row = rows[code]
-        row_roles = roles[code]
-        for col, c, value in values:
-            role = row_roles.get(col.key)
-            if role is None:
+        for key, slot, keep_blank in plan:
+            c = at.get(key)
+            if c is None:
                 continue
-            if value is None and not (role == "input" and row.required):
-                continue
-            out.cells.append(Cell(annex.code, code, col.key, value, location.sheet,
-                                  xl_rowcol_to_cell(r, c), role))
+            value = line[c]
+            if value == "":
+                if not keep_blank:
+                    continue
+                value = None
+            slot_of.append(slot)
+            item_of.append(0)
+            row_of.append(r)
+            col_of.append(c)
+            raw_of.append(value)
     for row in annex.rows:
         if row.code not in seen and row.code in expected:
-            out.findings.append(Finding.make("row-missing", sheet=location.sheet,
+            out.findings.append(Finding.make("row-missing", sheet=sheet,
                                              cell=xl_rowcol_to_cell(location.header_row, code_col),
                                              note=row.code))
 
 
-_PLANS: dict[int, tuple] = {}
+_PLANS: dict[tuple[int, int], tuple] = {}
 
 
-def _fixed_plan(annex: Annex) -> tuple[dict, dict[str, dict[str, str]], frozenset[str]]:
-    """Rows of a fixed annex by code, per row code the role of each column it reads ("formula" or
-    "input"), and the rows that must be present; computed once per annex (the hot loop reads
-    thousands of workbooks)."""
-    plan = _PLANS.get(id(annex))
+def _fixed_plan(annex: Annex, slots: Slots) -> tuple[dict, dict[str, tuple], frozenset[str]]:
+    """Rows of a fixed annex by code; per row code the cells it reads, in column order, as
+    (column, slot, kept when blank: a required input); and the rows that must be present.
+    Computed once per annex (the hot loop reads thousands of workbooks)."""
+    plan = _PLANS.get((id(annex), id(slots)))
     if plan is None or plan[0] is not annex:
         rows = {r.code: r for r in annex.rows}
-        roles = {}
+        plans = {}
         for row in annex.rows:
             inputs = {c.key for c in annex.row_inputs(row)}
-            roles[row.code] = {col.key: "formula" if col.key in row.formulas else "input"
-                               for col in annex.columns
-                               if col.key in row.formulas or col.key in inputs}
+            cells = []
+            for col in annex.columns:
+                if col.role == "label" or not (col.key in row.formulas or col.key in inputs):
+                    continue
+                slot = slots.slot(annex.code, row.code, col.key)
+                if slot is not None:
+                    is_input = col.key not in row.formulas
+                    cells.append((col.key, slot, bool(row.required and is_input)))
+            plans[row.code] = tuple(cells)
         expected = frozenset(r.code for r in annex.rows if annex.row_inputs(r) or r.formulas)
-        plan = _PLANS[id(annex)] = (annex, rows, roles, expected)
+        plan = _PLANS[(id(annex), id(slots))] = (annex, rows, plans, expected)
     return plan[1], plan[2], plan[3]
 
 
-def _read_list(grid, annex: Annex, location: Location, data_rows: range, out: AnnexRead) -> None:
-    cols = [(col, location.columns[col.key]) for col in annex.columns if col.key in location.columns]
+def _read_list(grid, annex: Annex, location: Location, data_rows: range, out: AnnexRead,
+               slots: Slots) -> None:
+    cols = [(location.columns[col.key], col.role == "input", bool(col.required),
+             slots.slot(annex.code, "*", col.key))
+            for col in annex.columns if col.key in location.columns]
+    cols = [c for c in cols if c[3] is not None]
+    inputs = [c for c, is_input, _req, _slot in cols if is_input]
+    width = max([c for c, *_ in cols] or [0]) + 1
+    slot_of, item_of, row_of, col_of, raw_of = out.slot, out.item, out.row, out.col, out.raw
     n = 0
     for r in data_rows:
-        values = [(col, c, _cell(grid, r, c)) for col, c in cols]
-        if all(v is None for col, _c, v in values if col.role == "input"):
+        line = grid[r] if r < len(grid) else []
+        if len(line) < width:
+            line = list(line) + [""] * (width - len(line))
+        if all(line[c] in ("", None) for c in inputs):
             continue
         n += 1
-        code = str(n)
-        out.rows.append(code)
-        for col, c, value in values:
-            if value is None and not col.required:
-                continue
-            out.cells.append(Cell(annex.code, code, col.key, value, location.sheet,
-                                  xl_rowcol_to_cell(r, c), "formula" if col.formula else "input"))
+        out.rows.append(str(n))
+        for c, _is_input, required, slot in cols:
+            value = line[c]
+            if value == "" or value is None:
+                if not required:
+                    continue
+                value = None
+            slot_of.append(slot)
+            item_of.append(n)
+            row_of.append(r)
+            col_of.append(c)
+            raw_of.append(value)
 
 
 def _check_merged(book: Workbook, location: Location, data_rows: range, out: AnnexRead) -> None:

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.annexes import load_annexes
-from pipeline.clean import normalize_cells, rules_table, with_rules
+from pipeline.cells import cells_frame
+from pipeline.slots import default_slots
 from pipeline.discover import discover
 from pipeline.findings import ERROR, INFO, WARNING, Finding, cap_per_file
 from pipeline.intake import FileResult, intake_all
@@ -162,12 +163,14 @@ def _resolve_duplicates(files: list[FileResult]) -> None:
 def _check_cells(files: list[FileResult], annexes, timings: dict[str, float]
                  ) -> tuple[pd.DataFrame, list[Finding]]:
     with _stage(timings, "normalize"):
-        frame = _cells_frame(files)
+        used = [r for r in files if r.status == "read"]
+        notes = [f for r in used for f in r.notes]
+        frame = cells_frame([(r.unit_code, r.file, r.block) for r in used if r.block is not None],
+                            default_slots())
+        for r in files:  # the frame holds them now
+            r.block, r.notes = None, []
         if frame.empty:
-            return frame.assign(value=None, number=np.nan, usable=False), []
-        frame = with_rules(frame, rules_table(annexes), annexes)
-        frame, notes = normalize_cells(frame)
-        frame = frame.reset_index(drop=True)
+            return frame.assign(usable=False)[list(KEPT_COLUMNS) + ["usable"]], notes
     with _stage(timings, "validate"):
         errors, bad = validate_cells(frame, annexes)
         # Only the cells, their clean values and usability are needed from here on (memory).
@@ -190,35 +193,6 @@ def _check_cells(files: list[FileResult], annexes, timings: dict[str, float]
 #: Columns of the cells frame kept after validation: what rules, consolidation and writing use.
 KEPT_COLUMNS = ("unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "value",
                 "number")
-
-
-def _cells_frame(files: list[FileResult]) -> pd.DataFrame:
-    """One row per cell read from a usable file; the files give their cells up (memory).
-
-    Built once from plain columns (no frame per file); text columns stay ``object``, so the many
-    repeated strings (annex, column, sheet, cell address) are shared, not copied per cell.
-    """
-    columns = ["unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "raw"]
-    fields = ("annex", "row_code", "column", "raw", "sheet", "cell", "role")  # Cell's field order
-    data: dict[str, list] = {k: [] for k in columns}
-    for r in files:
-        if r.status == "read" and (r.cells or r.columns):
-            parts = r.columns or tuple(zip(*r.cells))
-            for key, part in zip(fields, parts):
-                data[key].extend(part)
-            n = len(parts[0])
-            data["unit_code"].extend([r.unit_code] * n)
-            data["file"].extend([r.file] * n)
-        r.cells, r.columns = [], ()
-    if not data["raw"]:
-        return pd.DataFrame(columns=columns)
-    return pd.DataFrame({k: _objects(data.pop(k)) for k in columns}, dtype=object, copy=False)
-
-
-def _objects(values: list) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
 
 
 def _unit_status(settings: Settings, files: list[FileResult], findings: list[Finding]) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.annexes import Annex
+from pipeline.slots import default_slots
 from pipeline.findings import Finding
 from pipeline.textutil import fold
 
@@ -21,11 +22,8 @@ A1 = r"^[A-Z]{1,3}[1-9][0-9]*$"
 
 
 def _present(df: pd.DataFrame, among: pd.Series) -> pd.Series:
-    """Cells of ``among`` holding something typed (not blank); text is only looked at there."""
-    out = among & df["raw"].notna()
-    if out.any():
-        out[out] = df.loc[out, "raw"].astype(str).str.strip() != ""
-    return out
+    """Cells of ``among`` holding something typed (not blank)."""
+    return among & df["present"]
 
 
 def _numeric_ok(df: pd.DataFrame) -> pd.Series:
@@ -134,13 +132,14 @@ def validate_cells(frame: pd.DataFrame, annexes: Mapping[str, Annex]) -> tuple[l
         cases = exc.failure_cases
     findings: list[Finding] = []
     bad = np.zeros(len(frame), dtype=bool)
+    rules = default_slots().rules
     for check, index in cases[["check", "index"]].drop_duplicates().itertuples(index=False):
         if check not in CHECKS or index is None or pd.isna(index):
             continue
         i = int(index)
         row = frame.iloc[i]
         bad[i] = True
-        findings.append(_finding(check, row))
+        findings.append(_finding(check, row, rules.iloc[int(row["slot"])]))
     return findings, bad
 
 
@@ -162,20 +161,21 @@ def _candidates(df: pd.DataFrame, annexes: Mapping[str, Annex]) -> np.ndarray:
     return ~ok
 
 
-def _finding(code: str, row: pd.Series) -> Finding:
+def _finding(code: str, row: pd.Series, rule: pd.Series) -> Finding:
+    """The finding of one failed check; ``rule`` is the cell's row of the rules table."""
     value = row["raw"] if code in ("not-a-number", "not-in-list", "not-a-date") else row["value"]
     note = ""
     if code == "out-of-range":
-        note = _range_note(row["min"], row["max"])
+        note = _range_note(rule["min"], rule["max"])
     elif code == "not-in-list":
-        note = "; ".join(row["choices"]) if isinstance(row["choices"], tuple) else ""
+        note = "; ".join(rule["choices"]) if isinstance(rule["choices"], tuple) else ""
     elif code == "required-missing":
-        note = row["row_label"] or row["title"]
+        note = rule["row_label"] or rule["title"]
     elif code == "too-long":
         value = len(str(row["value"]))
-        note = int(row["max_length"])
+        note = int(rule["max_length"])
     elif code == "duplicate-value":
-        note = row["title"]
+        note = rule["title"]
     return Finding.make(code, unit_code=row["unit_code"] or "", file=row["file"], sheet=row["sheet"],
                         cell=row["cell"], value=value, note=note)
 
