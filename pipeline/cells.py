@@ -27,7 +27,11 @@ FRAME_COLUMNS = ("unit_code", "file", "sheet", "cell", "annex", "row_code", "col
 
 @dataclass
 class CellBlock:
-    """The normalized cells of one workbook, as columns cheap to pickle and to concatenate."""
+    """The normalized cells of one workbook, as columns cheap to pickle and to concatenate.
+
+    Object fields are sparse: most cells are numbers, so the clean text, the raw value that did
+    not parse and the parse code are kept only where there is one, with their cell positions.
+    """
 
     sheets: list[str] = field(default_factory=list)
     slot: array = field(default_factory=lambda: array("h"))
@@ -37,12 +41,24 @@ class CellBlock:
     col: array = field(default_factory=lambda: array("h"))       # 0-based Excel column
     number: array = field(default_factory=lambda: array("d"))    # NaN unless a number
     present: array = field(default_factory=lambda: array("b"))   # something was typed
-    value: list = field(default_factory=list)    # clean non-numeric value, else None
-    raw: list = field(default_factory=list)      # what was typed, kept only where it did not parse
-    code: list = field(default_factory=list)     # parse code (normalize.Parsed.code) or None
+    value: Sparse = field(default_factory=lambda: Sparse())      # clean value when not a number
+    raw: Sparse = field(default_factory=lambda: Sparse())        # what was typed, where unparsed
+    code: Sparse = field(default_factory=lambda: Sparse())       # normalize.Parsed.code
 
     def __len__(self) -> int:
         return len(self.slot)
+
+
+@dataclass
+class Sparse:
+    """Values at a few positions of a block."""
+
+    at: array = field(default_factory=lambda: array("i"))
+    values: list = field(default_factory=list)
+
+    def add(self, at: int, value: object) -> None:
+        self.at.append(at)
+        self.values.append(value)
 
 
 _ITEMS = np.array([str(n) for n in range(MAX_SHEET_ROWS + 1)], dtype=object)
@@ -53,38 +69,41 @@ def cells_frame(blocks: Sequence[tuple[str, str, CellBlock]], slots: Slots) -> p
     blocks = [b for b in blocks if len(b[2])]
     if not blocks:
         return pd.DataFrame({k: pd.Series(dtype=object) for k in FRAME_COLUMNS})
-    counts = np.array([len(b) for _u, _f, b in blocks])
-    which = np.repeat(np.arange(len(blocks)), counts)
+    parts = [b for _u, _f, b in blocks]
+    counts = np.array([len(b) for b in parts])
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    which = np.repeat(np.arange(len(parts)), counts)
+    n = int(counts.sum())
 
     def numbers(name: str, dtype) -> np.ndarray:
-        return np.concatenate([np.frombuffer(getattr(b, name), dtype=dtype) for _u, _f, b in blocks])
+        return np.frombuffer(b"".join(getattr(b, name) for b in parts), dtype=dtype)
 
     def objects(name: str) -> np.ndarray:
-        out = np.empty(len(which), dtype=object)
-        at = 0
-        for _u, _f, b in blocks:
-            part = getattr(b, name)
-            out[at:at + len(part)] = part
-            at += len(part)
+        out = np.empty(n, dtype=object)
+        sparse = [getattr(b, name) for b in parts]
+        at = np.frombuffer(b"".join(s.at for s in sparse), dtype=np.int32)
+        if len(at):
+            lengths = np.array([len(s.at) for s in sparse])
+            at = at + np.repeat(starts, lengths)
+            out[at] = [v for s in sparse for v in s.values]
         return out
 
     slot = numbers("slot", np.int16).astype(np.intp)
     item = numbers("item", np.int16).astype(np.intp)
-    row, col = numbers("row", np.int32), numbers("col", np.int16)
     # Sheet names: one small table for all files, each file's indices shifted into it.
-    names = [s for _u, _f, b in blocks for s in b.sheets]
-    offsets = np.cumsum([0] + [len(b.sheets) for _u, _f, b in blocks[:-1]])
-    sheet = np.array(names, dtype=object)[numbers("sheet", np.int8).astype(np.intp) + offsets[which]]
+    names = np.array([s for b in parts for s in b.sheets], dtype=object)
+    offsets = np.concatenate([[0], np.cumsum([len(b.sheets) for b in parts])[:-1]])
+    sheet = names[numbers("sheet", np.int8).astype(np.intp) + offsets[which]]
     number = numbers("number", np.float64)
     value = objects("value")
     filled = np.flatnonzero(~np.isnan(number))
     value[filled] = number[filled]  # boxes each number once, where the clean value is a number
     row_key = slots.column("row_key")[slot]
-    return pd.DataFrame({
+    columns = {
         "unit_code": np.array([u for u, _f, _b in blocks], dtype=object)[which],
         "file": np.array([f for _u, f, _b in blocks], dtype=object)[which],
         "sheet": sheet,
-        "cell": _addresses(row, col),
+        "cell": _addresses(numbers("row", np.int32), numbers("col", np.int16)),
         "annex": slots.column("annex")[slot],
         "row_code": np.where(item > 0, _ITEMS[np.minimum(item, len(_ITEMS) - 1)], row_key),
         "column": slots.column("column")[slot],
@@ -95,16 +114,25 @@ def cells_frame(blocks: Sequence[tuple[str, str, CellBlock]], slots: Slots) -> p
         "parse_code": objects("code"),
         "present": numbers("present", np.int8).astype(bool),
         "slot": slot,
-        **{k: slots.column(k)[slot] for k in ("kind", "min", "max", "max_length", "required",
-                                              "unique")},
-    }, copy=False)
+        "kind": pd.Categorical.from_codes(*_codes(slots, "kind", slot)),
+        **{k: slots.column(k)[slot] for k in ("min", "max", "max_length", "required", "unique")},
+    }
+    # Object columns stay ``object`` (pandas would otherwise copy every text into a str array).
+    return pd.DataFrame({k: pd.Series(v, dtype=object, copy=False) if getattr(v, "dtype", None) == object
+                         else v for k, v in columns.items()}, copy=False)
+
+
+def _codes(slots: Slots, name: str, slot: np.ndarray) -> tuple[np.ndarray, list]:
+    """Categorical codes of a rule column for each cell, and its categories."""
+    codes, categories = pd.factorize(slots.column(name))
+    return codes[slot], list(categories)
 
 
 def _addresses(row: np.ndarray, col: np.ndarray) -> np.ndarray:
     """A1 addresses; one string per distinct (row, column), shared by every unit's cell there."""
     width = int(col.max()) + 1
     key = row.astype(np.int64) * width + col
-    distinct = np.unique(key)
-    lookup = np.array([xl_rowcol_to_cell(int(k // width), int(k % width)) for k in distinct],
-                      dtype=object)
-    return lookup[np.searchsorted(distinct, key)]
+    lookup = np.empty(int(key.max()) + 1, dtype=object)
+    for k in np.flatnonzero(np.bincount(key)):
+        lookup[k] = xl_rowcol_to_cell(int(k // width), int(k % width))
+    return lookup[key]

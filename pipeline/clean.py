@@ -74,6 +74,7 @@ def normalize_file(reads: Sequence[AnnexRead], slots: Slots, *, unit_code: str, 
     values, raws, codes = block.value, block.raw, block.code
     kinds, numeric, choices, roles = slots.kinds, slots.numeric, slots.choices, slots.roles
     nan = float("nan")
+    at = -1
     for read in reads:
         if not read.slot:
             continue
@@ -84,31 +85,28 @@ def normalize_file(reads: Sequence[AnnexRead], slots: Slots, *, unit_code: str, 
         block.sheet.extend([len(block.sheets)] * len(read.slot))
         block.sheets.append(read.sheet or "")
         for slot, raw, r, c in zip(read.slot, read.raw, read.row, read.col):
+            at += 1
             if raw is None:
                 numbers.append(nan)
                 present.append(0)
-                values.append(None)
-                raws.append(None)
-                codes.append(None)
                 continue
             if type(raw) is float and numeric[slot]:
                 numbers.append(raw)
                 present.append(1)
-                values.append(None)
-                raws.append(None)
-                codes.append(None)
                 continue
             parsed = _parse(raw, kinds[slot], choices[slot])
             value = parsed.value if parsed.ok else None
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 numbers.append(float(value))
-                values.append(None)
             else:
                 numbers.append(nan)
-                values.append(value)
+                if value is not None:
+                    values.add(at, value)
             present.append(0 if isinstance(raw, str) and not raw.strip() else 1)
-            raws.append(raw if value is None else None)
-            codes.append(parsed.code)
+            if value is None:
+                raws.add(at, raw)
+            if parsed.code is not None:
+                codes.add(at, parsed.code)
             if parsed.ok and parsed.note and roles[slot] == "input" and parsed.code not in QUIET:
                 code = "text-legacy-font" if parsed.code in ("text-tcvn3", "text-vni") else "value-normalized"
                 notes.append(Finding.make(
