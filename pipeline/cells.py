@@ -40,7 +40,7 @@ class CellBlock:
     row: array = field(default_factory=lambda: array("i"))       # 0-based Excel row
     col: array = field(default_factory=lambda: array("h"))       # 0-based Excel column
     number: array = field(default_factory=lambda: array("d"))    # NaN unless a number
-    present: array = field(default_factory=lambda: array("b"))   # something was typed
+    present: array = field(default_factory=lambda: array("B"))   # something was typed (0/1)
     value: Sparse = field(default_factory=lambda: Sparse())      # clean value when not a number
     raw: Sparse = field(default_factory=lambda: Sparse())        # what was typed, where unparsed
     code: Sparse = field(default_factory=lambda: Sparse())       # normalize.Parsed.code
@@ -112,7 +112,7 @@ def cells_frame(blocks: Sequence[tuple[str, str, CellBlock]], slots: Slots) -> p
         "value": value,
         "number": number,
         "parse_code": objects("code"),
-        "present": numbers("present", np.int8).astype(bool),
+        "present": numbers("present", np.uint8).astype(bool),
         "slot": slot,
         "kind": pd.Categorical.from_codes(*_codes(slots, "kind", slot)),
         **{k: slots.column(k)[slot] for k in ("min", "max", "max_length", "required", "unique")},

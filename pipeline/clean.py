@@ -69,50 +69,42 @@ def normalize_file(reads: Sequence[AnnexRead], slots: Slots, *, unit_code: str, 
     """
     block = CellBlock()
     notes: list[Finding] = []
-    numbers: list[float] = []
-    present: list[int] = []
-    values, raws, codes = block.value, block.raw, block.code
     kinds, numeric, choices, roles = slots.kinds, slots.numeric, slots.choices, slots.roles
     nan = float("nan")
-    at = -1
     for read in reads:
         if not read.slot:
             continue
+        base = len(block.slot)
         block.slot.extend(read.slot)
         block.item.extend(read.item)
         block.row.extend(read.row)
         block.col.extend(read.col)
         block.sheet.extend([len(block.sheets)] * len(read.slot))
         block.sheets.append(read.sheet or "")
-        for slot, raw, r, c in zip(read.slot, read.raw, read.row, read.col):
-            at += 1
-            if raw is None:
-                numbers.append(nan)
-                present.append(0)
-                continue
-            if type(raw) is float and numeric[slot]:
-                numbers.append(raw)
-                present.append(1)
-                continue
+        # Whole-list passes for the common cells, then the parser for the rest.
+        typed = [type(raw) is float and numeric[slot] for slot, raw in zip(read.slot, read.raw)]
+        numbers = [raw if ok else nan for raw, ok in zip(read.raw, typed)]
+        present = [raw is not None for raw in read.raw]
+        for i in [i for i, (raw, ok) in enumerate(zip(read.raw, typed)) if raw is not None and not ok]:
+            raw, slot, at = read.raw[i], read.slot[i], base + i
             parsed = _parse(raw, kinds[slot], choices[slot])
             value = parsed.value if parsed.ok else None
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                numbers.append(float(value))
-            else:
-                numbers.append(nan)
-                if value is not None:
-                    values.add(at, value)
-            present.append(0 if isinstance(raw, str) and not raw.strip() else 1)
+                numbers[i] = float(value)
+            elif value is not None:
+                block.value.add(at, value)
+            if isinstance(raw, str) and not raw.strip():
+                present[i] = False
             if value is None:
-                raws.add(at, raw)
+                block.raw.add(at, raw)
             if parsed.code is not None:
-                codes.add(at, parsed.code)
+                block.code.add(at, parsed.code)
             if parsed.ok and parsed.note and roles[slot] == "input" and parsed.code not in QUIET:
                 code = "text-legacy-font" if parsed.code in ("text-tcvn3", "text-vni") else "value-normalized"
                 notes.append(Finding.make(
                     code, unit_code=unit_code, file=file, sheet=read.sheet or "",
-                    cell=xl_rowcol_to_cell(r, c), note=parsed.note,
+                    cell=xl_rowcol_to_cell(read.row[i], read.col[i]), note=parsed.note,
                     level=WARNING if parsed.code in DOUBTFUL else None))
-    block.number.extend(numbers)
-    block.present.extend(present)
+        block.number.extend(numbers)
+        block.present.extend(present)
     return block, notes

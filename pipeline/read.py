@@ -9,6 +9,7 @@ files named .xlsx. Nothing here writes to the input file.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -133,20 +134,72 @@ def check_file(path: Path) -> str:
 
 
 def _check_zip(path: Path) -> None:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ReadError("file-corrupt", f"không giải nén được ({exc})") from exc
-    unzipped = sum(i.file_size for i in infos)
+    entries = _zip_entries(path)
+    unzipped = sum(size for _name, size, _flags in entries)
     if unzipped > MAX_UNZIPPED_BYTES:
         raise ReadError("file-too-large", f"giải nén ra {unzipped / 1024 / 1024:.0f} MB")
-    if any(i.flag_bits & 0x1 for i in infos):
+    if any(flags & 0x1 for _name, _size, flags in entries):
         raise ReadError("file-encrypted")
-    for info in infos:
-        if info.file_size > MAX_PART_BYTES and info.filename.endswith(".xml"):
-            raise ReadError("file-too-large",
-                            f"phần {info.filename} giải nén ra {info.file_size / 1024 / 1024:.0f} MB")
+    for name, size, _flags in entries:
+        if size > MAX_PART_BYTES and name.endswith(".xml"):
+            raise ReadError("file-too-large", f"phần {name} giải nén ra {size / 1024 / 1024:.0f} MB")
+
+
+_EOCD = struct.Struct("<4s4H2LH")           # end of central directory record
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # central directory file header
+
+
+def _zip_entries(path: Path) -> list[tuple[str, int, int]]:
+    """(name, unzipped size, flag bits) of every member, from the zip's central directory.
+
+    A lean parse of the directory alone (the zip module builds far more per member); zip64 and
+    anything unusual go to the zip module, whose errors mean the file is corrupt.
+    """
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            tail_at = max(0, size - (_EOCD.size + 0xFFFF))
+            fh.seek(tail_at)
+            tail = fh.read()
+            end = tail.rfind(b"PK\x05\x06")
+            if end >= 0 and end + _EOCD.size <= len(tail):
+                _sig, _disk, _cd_disk, _here, count, cd_size, cd_at, _comment = _EOCD.unpack_from(tail, end)
+                if count != 0xFFFF and cd_at != 0xFFFFFFFF and cd_at + cd_size <= tail_at + end:
+                    if cd_at >= tail_at:
+                        directory = tail[cd_at - tail_at:cd_at - tail_at + cd_size]
+                    else:
+                        fh.seek(cd_at)
+                        directory = fh.read(cd_size)
+                    entries = _parse_directory(directory, count)
+                    if entries is not None:
+                        return entries
+    except OSError as exc:
+        raise ReadError("file-corrupt", f"không giải nén được ({exc})") from exc
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return [(i.filename, i.file_size, i.flag_bits) for i in zf.infolist()]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ReadError("file-corrupt", f"không giải nén được ({exc})") from exc
+
+
+def _parse_directory(data: bytes, count: int) -> list[tuple[str, int, int]] | None:
+    entries, at = [], 0
+    for _ in range(count):
+        if at + _CENTRAL.size > len(data):
+            return None
+        fields = _CENTRAL.unpack_from(data, at)
+        if fields[0] != b"PK\x01\x02":
+            return None
+        flags, usize = fields[5], fields[11]
+        name_len, extra_len, comment_len = fields[12], fields[13], fields[14]
+        if usize == 0xFFFFFFFF:  # zip64 sizes live in the extra field
+            return None
+        start = at + _CENTRAL.size
+        name = data[start:start + name_len].decode("utf-8" if flags & 0x800 else "cp437", "replace")
+        entries.append((name, usize, flags))
+        at = start + name_len + extra_len + comment_len
+    return entries
 
 
 class Workbook:
@@ -339,7 +392,8 @@ def _rows_match(grid: list[list[Any]], header: int, columns: dict[str, int], ann
         return True
     col = columns["ma"]
     end = min(len(grid), header + 400) if end is None else end
-    found = {_code_text(_cell(grid, r, col)) for r in range(header + 1, end)}
+    typed = {line[col] for line in grid[header + 1:end] if len(line) > col}
+    found = {_code_text(v) for v in typed if v != ""}
     wanted = {row.code for row in annex.rows}
     return len(found & wanted) * 2 >= len(wanted)
 
