@@ -26,15 +26,35 @@ def _present(df: pd.DataFrame, among: pd.Series) -> pd.Series:
     return among & df["present"]
 
 
+def _failing(df: pd.DataFrame, among: pd.Series, column: str, fails) -> pd.Series:
+    """True where a row of ``among`` fails ``fails`` (a test of the ``column`` values of those
+    rows only, as a list): object columns are slow to scan whole, and each check concerns a few
+    kinds of cell."""
+    out = np.zeros(len(df), dtype=bool)
+    at = np.flatnonzero(among.to_numpy(dtype=bool))
+    if len(at):
+        out[at] = fails(df[column].to_numpy()[at])
+    return pd.Series(out, index=df.index)
+
+
+def _is_blank(values: np.ndarray) -> np.ndarray:
+    return np.fromiter((v is None or (isinstance(v, float) and v != v) or
+                        (isinstance(v, str) and not v.strip()) for v in values),
+                       dtype=bool, count=len(values))
+
+
 def _numeric_ok(df: pd.DataFrame) -> pd.Series:
     """A numeric cell holding something must have parsed to a number."""
-    unparsed = df["kind"].isin(NUMERIC) & df["number"].isna()
-    return ~(_present(df, unparsed) & ~df["parse_code"].isin(["blank-dash", "not-integer"]))
+    unparsed = _present(df, df["kind"].isin(NUMERIC) & df["number"].isna())
+    return ~_failing(df, unparsed, "parse_code",
+                     lambda codes: ~pd.Series(codes).isin(["blank-dash", "not-integer"]).to_numpy())
 
 
 def _integer_ok(df: pd.DataFrame) -> pd.Series:
     whole = df["kind"].isin(["int", "year"])
-    return ~(whole & ((df["number"] % 1).abs() > 1e-9)) & (df["parse_code"] != "not-integer")
+    flagged = _failing(df, df["parse_code"].notna(), "parse_code",
+                       lambda codes: codes == "not-integer")
+    return ~(whole & ((df["number"] % 1).abs() > 1e-9)) & ~flagged
 
 
 def _range_ok(df: pd.DataFrame) -> pd.Series:
@@ -47,36 +67,31 @@ def _range_ok(df: pd.DataFrame) -> pd.Series:
 
 
 def _choice_ok(df: pd.DataFrame) -> pd.Series:
-    return ~_present(df, (df["kind"] == "choice") & df["value"].isna())
+    return ~_failing(df, _present(df, df["kind"] == "choice"), "value", pd.isna)
 
 
 def _date_ok(df: pd.DataFrame) -> pd.Series:
-    return ~_present(df, (df["kind"] == "date") & df["value"].isna())
+    return ~_failing(df, _present(df, df["kind"] == "date"), "value", pd.isna)
 
 
 def _required_ok(df: pd.DataFrame) -> pd.Series:
-    out = pd.Series(True, index=df.index)
-    required = df["required"].fillna(False).astype(bool)
-    if required.any():
-        value = df.loc[required, "value"]
-        out[required] = ~(value.isna() | (value.astype(str).str.strip() == ""))
-    return out
+    return ~_failing(df, df["required"].fillna(False).astype(bool), "value", _is_blank)
 
 
 def _length_ok(df: pd.DataFrame) -> pd.Series:
-    out = pd.Series(True, index=df.index)
     limit = df["max_length"].astype(float)
     limited = limit.notna()
-    if limited.any():
-        value = df.loc[limited, "value"]
-        text = value.where(value.map(lambda v: isinstance(v, str)), "")
-        out[limited] = ~(text.str.len() > limit[limited])
-    return out
+    out = _failing(df, limited, "value", lambda values: np.fromiter(
+        (isinstance(v, str) for v in values), dtype=bool, count=len(values)))
+    if out.any():  # text cells of limited columns: now their length
+        text = df.loc[out, "value"].astype(str)
+        out[out] = (text.str.len() > limit[out]).to_numpy()
+    return ~out
 
 
 def _unique_ok(df: pd.DataFrame) -> pd.Series:
     mask = df["unique"].fillna(False).astype(bool) & df["value"].notna()
-    sub = df[mask]
+    sub = df.loc[mask, ["unit_code", "file", "annex", "column", "value"]]
     keys = pd.DataFrame({
         "unit": sub["unit_code"], "file": sub["file"], "annex": sub["annex"], "column": sub["column"],
         "text": sub["value"].map(lambda v: fold(str(v))),
