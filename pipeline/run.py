@@ -57,6 +57,9 @@ class RunResult:
     outputs: dict[str, str] = field(default_factory=dict)
     #: Seconds per stage (discover, read, normalize, validate, rules, consolidate, write).
     timings: dict[str, float] = field(default_factory=dict)
+    #: CPU seconds the intake workers spent reading and normalizing, summed over files (the
+    #: "read" stage's wall time covers both, in parallel).
+    worker_seconds: dict[str, float] = field(default_factory=dict)
     started: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
     @property
@@ -128,10 +131,12 @@ def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool 
                             progress=None if quiet else
                             (lambda items, n: progress(items, "Đọc file của các xã", total=n)))
         _resolve_duplicates(files)
+    worker = {"read": sum(r.seconds[0] for r in files), "normalize": sum(r.seconds[1] for r in files)}
     cells, findings = _check_cells(files, annexes, timings)
     findings = cap_per_file([f for r in files for f in r.findings] + findings)
     units = _unit_status(settings, files, findings)
     result = RunResult(settings, period, folder, files, cells, findings, units, timings=timings,
+                       worker_seconds=worker,
                        started=started)
     return result
 

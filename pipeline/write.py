@@ -136,6 +136,7 @@ def write_run_json(result: RunResult, path: Path, feedback: dict[str, str]) -> N
         if result.findings else {},
         "outputs": result.outputs,
         "timings_seconds": {k: round(v, 3) for k, v in result.timings.items()},
+        "worker_cpu_seconds": {k: round(v, 3) for k, v in result.worker_seconds.items()},
         "tool_version": __version__,
         "template_version": TEMPLATE_VERSION,
     }
