@@ -56,6 +56,11 @@ def _codes(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(codes.astype(np.int32), np.diff(np.append(starts, count))), first
 
 
+def _small(codes: np.ndarray, count: int) -> np.ndarray:
+    """Integer codes in the smallest of int16 or int32 that holds ``count`` of them (memory)."""
+    return codes.astype(np.int16 if count < 2 ** 15 else np.int32)
+
+
 class _Index:
     """Integer codes of one frame's cells, built once per ``check_rules`` call."""
 
@@ -69,13 +74,26 @@ class _Index:
         #: A code per (unit_code, file): a "unit" below is one report (a unit's file).
         self.unit, first = _codes(self.unit_code, self.file)
         self.units = len(first)
-        self.row, first = _codes(get["row_code"])
-        self.row_of = {code: i for i, code in enumerate(get["row_code"][first])}
-        self.annex, first = _codes(get["annex"])
+        row, rows = pd.factorize(get["row_code"], use_na_sentinel=False)
+        self.row, self.row_of = _small(row, len(rows)), {code: i for i, code in enumerate(rows)}
+        del row
+        annex, first = _codes(get["annex"])
         self.annex_of = {code: i for i, code in enumerate(get["annex"][first])}
         column, columns = pd.factorize(get["column"], use_na_sentinel=False)
-        self.column = column.astype(np.int32)
-        self.column_of = {key: i for i, key in enumerate(columns)}
+        column, self.column_of = _small(column, len(columns)), {key: i for i, key in enumerate(columns)}
+        #: A code per (annex, column), and the cells of each in frame order (a stable sort on the
+        #: codes, radix on 16 bits) with where each code starts.
+        pairs = len(self.annex_of) * len(columns)
+        self.pair = _small(annex * len(columns) + column, pairs)
+        del annex, column
+        self._order = np.argsort(self.pair, kind="stable").astype(np.int32)
+        self._start = np.concatenate([[0], np.cumsum(np.bincount(self.pair, minlength=pairs))])
+
+    def annex_code(self, at: np.ndarray) -> np.ndarray:
+        return self.pair[at] // len(self.column_of)
+
+    def column_code(self, at: np.ndarray) -> np.ndarray:
+        return self.pair[at] % len(self.column_of)
 
     def at(self, annex: str, column: str | None = None, row: str | None = None,
            role: str | None = None) -> np.ndarray:
@@ -83,11 +101,11 @@ class _Index:
         a = self.annex_of.get(annex)
         if a is None or (column is not None and column not in self.column_of):
             return _EMPTY
+        columns = self.column_of.values() if column is None else [self.column_of[column]]
+        pairs = [a * len(self.column_of) + c for c in columns]
+        at = np.concatenate([self._order[self._start[p]:self._start[p + 1]] for p in pairs]).astype(np.intp)
         if column is None:
-            at = np.flatnonzero(self.annex == a)
-        else:
-            at = np.flatnonzero(self.column == self.column_of[column])
-            at = at[self.annex[at] == a]
+            at.sort()
         if row is not None:
             at = at[self.row[at] == self.row_of.get(row, -1)]
         if role is not None:
@@ -107,11 +125,13 @@ class _Find:
     unit, row and column."""
 
     def __init__(self, ix: _Index, at: np.ndarray):
-        rows, local = np.unique(ix.row[at], return_inverse=True)
-        self.local = np.full(len(ix.row_of), -1, dtype=np.int64)  # row code -> grid column
-        self.local[rows] = np.arange(len(rows))
-        self.grid = np.full((ix.units, len(rows)), -1, dtype=np.int64)
-        self.grid[ix.unit[at], local] = at
+        self.ix = ix
+        present = np.zeros(len(ix.row_of), dtype=bool)
+        present[ix.row[at]] = True
+        self.local = np.where(present, np.cumsum(present) - 1, -1)  # row code -> grid column
+        self.grid = np.full((ix.units, int(present.sum())), -1, dtype=np.int32)
+        self.grid[ix.unit[at], self.local[ix.row[at]]] = at
+        self._cells: Cells | None = None
 
     def __call__(self, unit: np.ndarray, row: np.ndarray) -> np.ndarray:
         """Position of the cell of each (unit, row), −1 where there is none."""
@@ -121,11 +141,15 @@ class _Find:
         found[ok] = self.grid[unit[ok], column[ok]]
         return found
 
-    def row(self, row: int | None) -> np.ndarray:
-        """Position of the cell of one row for every unit, −1 where there is none."""
+    def row(self, row: int | None) -> Cells:
+        """The cells of one row for every unit (NaN where there is none)."""
+        if self._cells is None:  # the whole grid at once, in memory order: faster than row by row
+            self._cells = self.ix.cells(self.grid.ravel())
         if row is None or self.local[row] < 0:
-            return np.full(len(self.grid), -1, dtype=np.int64)
-        return self.grid[:, self.local[row]]
+            return self.ix.cells(np.full(len(self.grid), -1))
+        value = self._cells.value.reshape(self.grid.shape)[:, self.local[row]]
+        number = self._cells.number.reshape(self.grid.shape)[:, self.local[row]]
+        return Cells(value, number)
 
 
 _INDEX: ContextVar[_Index | None] = ContextVar("_INDEX", default=None)
@@ -177,8 +201,9 @@ def formulas_overwritten(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator
     got = ix.value[at]
     at = at[pd.notna(got) & (got != "")]
     annex_of = {i: code for code, i in ix.annex_of.items()}
-    for a in pd.unique(ix.annex[at]):
-        mine = at[ix.annex[at] == a]
+    annex = ix.annex_code(at)
+    for a in pd.unique(annex):
+        mine = at[annex == a]
         want = _expected(ix, annexes[annex_of[a]], mine)
         bad = _disagree_many(ix.value[mine], ix.number[mine], want)
         for i, value, note in zip(mine[bad], ix.value[mine[bad]], want.value[bad]):
@@ -196,26 +221,28 @@ def _expected(ix: _Index, annex: Annex, mine: np.ndarray) -> Cells:
             inputs[col] = _Find(ix, ix.at(annex.code, col, role="input"))
         return inputs[col]
 
-    unit, row, column = ix.unit[mine], ix.row[mine], ix.column[mine]
-    row_code = {i: code for code, i in ix.row_of.items()}
-    column_key = {i: key for key, i in ix.column_of.items()}
+    unit, row = ix.unit[mine], ix.row[mine]
+    # slot[row code, column code]: the result a formula cell reads; the last one (NaN) for none.
+    slot = np.full((len(ix.row_of), len(ix.column_of)), -1, dtype=np.int64)
     if annex.kind == "list":
         # One evaluation per formula cell, from the inputs of its row.
         computed = compute_list_cells(annex, lambda col: ix.cells(find(col)(unit, row)))
-        keys = {(r, c): column_key[c] for r, c in zip(row.tolist(), column.tolist())}
+        for i, key in enumerate(computed):
+            if key in ix.column_of:
+                slot[:, ix.column_of[key]] = i
         at = np.arange(len(mine))
     else:
         # One evaluation per unit: the cost is per formula, not per unit.
-        computed = compute_fixed_cells(annex, lambda r, col: ix.cells(find(col).row(ix.row_of.get(r))))
-        keys = {(r, c): (row_code[r], column_key[c]) for r, c in zip(row.tolist(), column.tolist())}
+        computed = compute_fixed_cells(annex, lambda r, col: find(col).row(ix.row_of.get(r)))
+        for i, (r, key) in enumerate(computed):
+            if r in ix.row_of and key in ix.column_of:
+                slot[ix.row_of[r], ix.column_of[key]] = i
         at = unit
-    # Which result each cell reads (the last one, all NaN, when there is none) ...
-    slot = {key: i for i, key in enumerate(computed)}
-    which = np.array([slot.get(keys[rc], len(slot)) for rc in zip(row.tolist(), column.tolist())],
-                     dtype=np.int64)
+    slot[slot < 0] = len(computed)
+    which = slot[row, ix.column_code(mine)]
     if annex.kind == "list":  # a row without any input computes nothing
-        which[_Find(ix, ix.at(annex.code, role="input"))(unit, row) < 0] = len(slot)
-    # ... among the results side by side, typed as one concatenated column would hold them.
+        which[_Find(ix, ix.at(annex.code, role="input"))(unit, row) < 0] = len(computed)
+    # The results side by side, typed as one concatenated column would hold them, and NaN last.
     common = np.result_type(*(c.value.dtype for c in computed.values()))
     none = np.full(len(at) if annex.kind == "list" else ix.units, np.nan)
     values = np.column_stack([c.value.astype(common).astype(object) for c in computed.values()]
