@@ -37,6 +37,14 @@ class Rule:
 _EMPTY = np.empty(0, dtype=np.intp)
 
 
+def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A code per distinct key (``pd.factorize``), and the position of each code's first key."""
+    codes, uniques = pd.factorize(keys, use_na_sentinel=False)
+    first = np.full(len(uniques), len(codes))
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return codes, first
+
+
 def _codes(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """An integer per row for each distinct tuple of ``columns`` (like ``pd.factorize``), and the first
     row of each code. Only the first row of each run of equal tuples is hashed: columns that come in
@@ -51,9 +59,8 @@ def _codes(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for column in columns:
         part, uniques = pd.factorize(column[starts], use_na_sentinel=False)
         codes = codes * len(uniques) + part
-    codes, _ = pd.factorize(codes)
-    first = starts[np.unique(codes, return_index=True)[1]]
-    return np.repeat(codes.astype(np.int32), np.diff(np.append(starts, count))), first
+    codes, first = _distinct(codes)
+    return np.repeat(codes.astype(np.int32), np.diff(np.append(starts, count))), starts[first]
 
 
 def _small(codes: np.ndarray, count: int) -> np.ndarray:
@@ -262,8 +269,7 @@ def _disagree_many(got: np.ndarray, got_number: np.ndarray, want: Cells) -> np.n
     if len(rest):
         g, _ = pd.factorize(got[rest], use_na_sentinel=False)
         w, wanted = pd.factorize(want.value[rest], use_na_sentinel=False)
-        _, first, pair = np.unique(g.astype(np.int64) * len(wanted) + w, return_index=True,
-                                   return_inverse=True)
+        pair, first = _distinct(g.astype(np.int64) * len(wanted) + w)
         once = _disagree(pd.Series(got[rest][first], dtype=object),
                          pd.Series(want.value[rest][first], dtype=object))
         out[rest] = once.to_numpy(dtype=bool)[pair]
@@ -358,8 +364,7 @@ def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[
         # The threshold once per distinct (indicator, region).
         region = regions[ix.unit[result]]
         place, _ = pd.factorize(np.where(pd.isna(region), "", region))
-        _, first, case = np.unique(ix.row[result].astype(np.int64) * (place.max() + 1) + place,
-                                   return_index=True, return_inverse=True)
+        case, first = _distinct(ix.row[result].astype(np.int64) * (place.max() + 1) + place)
         item = [items[row_code[r]] for r in ix.row[result[first]]]
         limit = np.array([_threshold(it, g) for it, g in zip(item, region[first])], dtype=float)[case]
         compare = np.array([it.compare for it in item], dtype=object)[case]
