@@ -37,9 +37,18 @@ class Rule:
 _EMPTY = np.empty(0, dtype=np.intp)
 
 
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` where a missing value is a value too. Asking for that up front costs a
+    second pass over millions of cells, so only when there is one."""
+    codes, uniques = pd.factorize(values)
+    if len(codes) and codes.min() < 0:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, uniques
+
+
 def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A code per distinct key (``pd.factorize``), and the position of each code's first key."""
-    codes, uniques = pd.factorize(keys, use_na_sentinel=False)
+    codes, uniques = _factorize(keys)
     first = np.full(len(uniques), len(codes))
     np.minimum.at(first, codes, np.arange(len(codes)))
     return codes, first
@@ -57,7 +66,7 @@ def _codes(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     starts = np.flatnonzero(starts)
     codes = np.zeros(len(starts), dtype=np.int64)
     for column in columns:
-        part, uniques = pd.factorize(column[starts], use_na_sentinel=False)
+        part, uniques = _factorize(column[starts])
         codes = codes * len(uniques) + part
     codes, first = _distinct(codes)
     return np.repeat(codes.astype(np.int32), np.diff(np.append(starts, count))), starts[first]
@@ -81,12 +90,12 @@ class _Index:
         #: A code per (unit_code, file): a "unit" below is one report (a unit's file).
         self.unit, first = _codes(self.unit_code, self.file)
         self.units = len(first)
-        row, rows = pd.factorize(get["row_code"], use_na_sentinel=False)
+        row, rows = _factorize(get["row_code"])
         self.row, self.row_of = _small(row, len(rows)), {code: i for i, code in enumerate(rows)}
         del row
         annex, first = _codes(get["annex"])
         self.annex_of = {code: i for i, code in enumerate(get["annex"][first])}
-        column, columns = pd.factorize(get["column"], use_na_sentinel=False)
+        column, columns = _factorize(get["column"])
         column, self.column_of = _small(column, len(columns)), {key: i for i, key in enumerate(columns)}
         #: A code per (annex, column), and the cells of each in frame order (a stable sort on the
         #: codes, radix on 16 bits) with where each code starts.
@@ -267,8 +276,8 @@ def _disagree_many(got: np.ndarray, got_number: np.ndarray, want: Cells) -> np.n
     out[numeric] = np.abs(a - b) > 0.05 + 1e-6 * np.abs(b)
     rest = np.flatnonzero(~numeric)
     if len(rest):
-        g, _ = pd.factorize(got[rest], use_na_sentinel=False)
-        w, wanted = pd.factorize(want.value[rest], use_na_sentinel=False)
+        g, _ = _factorize(got[rest])
+        w, wanted = _factorize(want.value[rest])
         pair, first = _distinct(g.astype(np.int64) * len(wanted) + w)
         once = _disagree(pd.Series(got[rest][first], dtype=object),
                          pd.Series(want.value[rest][first], dtype=object))
