@@ -3,6 +3,10 @@
 Every rule takes the clean cells frame (usable cells only) and yields Findings. Computed cells are
 re-evaluated from the commune's inputs with the same formula objects the template wrote, so a
 total typed over a formula that disagrees is reported.
+
+A national run has millions of cells, so rules select and match cells with numpy over integer codes
+(``_Index``, built once per ``check_rules`` call): no Python loop runs per cell or per unit, except
+to build the findings themselves.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.annexes import Annex
-from pipeline.annexes.compute import compute_fixed_many, compute_list_many
+from pipeline.annexes.compute import compute_fixed_cells, compute_list_cells
+from pipeline.annexes.formulas import Cells
 from pipeline.annexes.model import MET, NOT_MET
 from pipeline.findings import INFO, Finding
 
@@ -29,71 +34,173 @@ class Rule:
     run: Callable[[Frame, Mapping[str, Annex]], Iterator[Finding]]
 
 
-class _Groups:
-    """Row positions of each (annex, column) of one frame, built once per ``check_rules`` call."""
-
-    def __init__(self, frame: Frame):
-        self.frame = frame
-        self.by_column = frame.groupby(["annex", "column"], sort=False, observed=True).indices
-        parts: dict[str, list[np.ndarray]] = {}
-        for (annex, _column), at in self.by_column.items():
-            parts.setdefault(annex, []).append(at)
-        self.by_annex = {a: np.sort(np.concatenate(p)) for a, p in parts.items()}
-
-
-_GROUPS: ContextVar[_Groups | None] = ContextVar("_GROUPS", default=None)
-
-
-def _groups(frame: Frame) -> _Groups:
-    groups = _GROUPS.get()
-    if groups is None or groups.frame is not frame:
-        groups = _Groups(frame)
-    return groups
-
-
 _EMPTY = np.empty(0, dtype=np.intp)
 
 
-def _pick(frame: Frame, annex: str, column: str, row: str | None = None) -> Frame:
-    """Cells of one annex column (optionally one row), indexed by (unit_code, file, row_code)."""
-    at = _groups(frame).by_column.get((annex, column), _EMPTY)
-    sub = _take(frame, at, ["unit_code", "file", "row_code", "number", "value", "sheet", "cell"])
-    if row is not None:
-        sub = sub[sub["row_code"] == row]
-    return sub.set_index(["unit_code", "file", "row_code"])
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` where a missing value is a value too. Asking for that up front costs a
+    second pass over millions of cells, so only when there is one."""
+    codes, uniques = pd.factorize(values)
+    if len(codes) and codes.min() < 0:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, uniques
 
 
-def _take(frame: Frame, at: np.ndarray, columns: list[str]) -> Frame:
-    """Rows ``at`` (positions) of a few columns, copying only those columns."""
-    return pd.DataFrame({c: frame[c].take(at) for c in columns})
+def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A code per distinct key (``pd.factorize``), and the position of each code's first key."""
+    codes, uniques = _factorize(keys)
+    first = np.full(len(uniques), len(codes))
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return codes, first
 
 
-def _inputs(frame: Frame, annex: str, columns: list[str]) -> Frame:
-    """The input cells of one annex, in frame order."""
-    at = _groups(frame).by_annex.get(annex, _EMPTY)
-    at = at[frame["role"].to_numpy(dtype=object)[at] == "input"]
-    return _take(frame, at, columns)
+def _codes(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An integer per row for each distinct tuple of ``columns`` (like ``pd.factorize``), and the first
+    row of each code. Only the first row of each run of equal tuples is hashed: columns that come in
+    long runs (a file's cells are contiguous) cost about one comparison per row."""
+    count = len(columns[0])
+    starts = np.zeros(count, dtype=bool)
+    starts[:1] = True
+    for column in columns:
+        starts[1:] |= column[1:] != column[:-1]
+    starts = np.flatnonzero(starts)
+    codes = np.zeros(len(starts), dtype=np.int64)
+    for column in columns:
+        part, uniques = _factorize(column[starts])
+        codes = codes * len(uniques) + part
+    codes, first = _distinct(codes)
+    return np.repeat(codes.astype(np.int32), np.diff(np.append(starts, count))), starts[first]
 
 
-def _join(a: Frame, b: Frame, how: str) -> Frame:
-    return a.merge(b, left_index=True, right_index=True, how=how, suffixes=("_a", "_b"))
+def _small(codes: np.ndarray, count: int) -> np.ndarray:
+    """Integer codes in the smallest of int16 or int32 that holds ``count`` of them (memory)."""
+    return codes.astype(np.int16 if count < 2 ** 15 else np.int32)
 
 
-def _at(code: str, cell: pd.Series | tuple, unit: str, file: str, value: object, note: object) -> Finding:
-    return Finding.make(code, unit_code=unit, file=file, sheet=cell["sheet"], cell=cell["cell"],
-                        value=value, note=note)
+class _Index:
+    """Integer codes of one frame's cells, built once per ``check_rules`` call."""
+
+    def __init__(self, frame: Frame):
+        self.frame = frame
+        get = {c: frame[c].to_numpy(dtype=object) for c in
+               ("unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "value")}
+        self.unit_code, self.file, self.sheet, self.cell = (get[c] for c in ("unit_code", "file", "sheet", "cell"))
+        self.role, self.value = get["role"], get["value"]
+        self.number = frame["number"].to_numpy(dtype=float)
+        #: A code per (unit_code, file): a "unit" below is one report (a unit's file).
+        self.unit, first = _codes(self.unit_code, self.file)
+        self.units = len(first)
+        row, rows = _factorize(get["row_code"])
+        self.row, self.row_of = _small(row, len(rows)), {code: i for i, code in enumerate(rows)}
+        del row
+        annex, first = _codes(get["annex"])
+        self.annex_of = {code: i for i, code in enumerate(get["annex"][first])}
+        column, columns = _factorize(get["column"])
+        column, self.column_of = _small(column, len(columns)), {key: i for i, key in enumerate(columns)}
+        #: A code per (annex, column), and the cells of each in frame order (a stable sort on the
+        #: codes, radix on 16 bits) with where each code starts.
+        pairs = len(self.annex_of) * len(columns)
+        self.pair = _small(annex * len(columns) + column, pairs)
+        del annex, column
+        self._order = np.argsort(self.pair, kind="stable").astype(np.int32)
+        self._start = np.concatenate([[0], np.cumsum(np.bincount(self.pair, minlength=pairs))])
+
+    def annex_code(self, at: np.ndarray) -> np.ndarray:
+        return self.pair[at] // len(self.column_of)
+
+    def column_code(self, at: np.ndarray) -> np.ndarray:
+        return self.pair[at] % len(self.column_of)
+
+    def at(self, annex: str, column: str | None = None, row: str | None = None,
+           role: str | None = None) -> np.ndarray:
+        """Positions of the cells of one annex (optionally one column, row, role), in frame order."""
+        a = self.annex_of.get(annex)
+        if a is None or (column is not None and column not in self.column_of):
+            return _EMPTY
+        columns = self.column_of.values() if column is None else [self.column_of[column]]
+        pairs = [a * len(self.column_of) + c for c in columns]
+        at = np.concatenate([self._order[self._start[p]:self._start[p + 1]] for p in pairs]).astype(np.intp)
+        if column is None:
+            at.sort()
+        if row is not None:
+            at = at[self.row[at] == self.row_of.get(row, -1)]
+        if role is not None:
+            at = at[self.role[at] == role]
+        return at
+
+    def cells(self, at: np.ndarray) -> Cells:
+        """Value and number of the cells ``at``; NaN where ``at`` is −1 (no cell)."""
+        value, number = self.value[at], self.number[at]
+        value[at < 0] = np.nan
+        number[at < 0] = np.nan
+        return Cells(value, number)
+
+
+class _Find:
+    """Cells ``at`` found by (unit, row) through a grid of positions: a workbook has one cell per
+    unit, row and column."""
+
+    def __init__(self, ix: _Index, at: np.ndarray):
+        self.ix = ix
+        present = np.zeros(len(ix.row_of), dtype=bool)
+        present[ix.row[at]] = True
+        self.local = np.where(present, np.cumsum(present) - 1, -1)  # row code -> grid column
+        self.grid = np.full((ix.units, int(present.sum())), -1, dtype=np.int32)
+        self.grid[ix.unit[at], self.local[ix.row[at]]] = at
+        self._cells: Cells | None = None
+
+    def __call__(self, unit: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """Position of the cell of each (unit, row), −1 where there is none."""
+        column = self.local[row]
+        found = np.full(len(unit), -1, dtype=np.int64)
+        ok = column >= 0
+        found[ok] = self.grid[unit[ok], column[ok]]
+        return found
+
+    def row(self, row: int | None) -> Cells:
+        """The cells of one row for every unit (NaN where there is none)."""
+        if self._cells is None:  # the whole grid at once, in memory order: faster than row by row
+            self._cells = self.ix.cells(self.grid.ravel())
+        if row is None or self.local[row] < 0:
+            return self.ix.cells(np.full(len(self.grid), -1))
+        value = self._cells.value.reshape(self.grid.shape)[:, self.local[row]]
+        number = self._cells.number.reshape(self.grid.shape)[:, self.local[row]]
+        return Cells(value, number)
+
+
+_INDEX: ContextVar[_Index | None] = ContextVar("_INDEX", default=None)
+
+
+def _index(frame: Frame) -> _Index:
+    ix = _INDEX.get()
+    if ix is None or ix.frame is not frame:
+        ix = _Index(frame)
+    return ix
+
+
+def _pairs(ix: _Index, annex: str, left: str, right: str) -> tuple[np.ndarray, np.ndarray]:
+    """Cells of column ``left`` (frame order) and the cell of column ``right`` in the same row
+    (−1 where there is none)."""
+    a = ix.at(annex, left)
+    return a, _Find(ix, ix.at(annex, right))(ix.unit[a], ix.row[a])
+
+
+def _finding(ix: _Index, code: str, i: int, at: int | None = None, **fields) -> Finding:
+    """A finding of the report of the cell in position ``i``, at that cell or at position ``at``."""
+    at = i if at is None else at
+    return Finding.make(code, unit_code=ix.unit_code[i], file=ix.file[i], sheet=ix.sheet[at],
+                        cell=ix.cell[at], **fields)
 
 
 def _compare(frame: Frame, annex: str, left: str, right: str, code: str,
-             bad: Callable[[pd.Series, pd.Series], pd.Series]) -> Iterator[Finding]:
+             bad: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Iterator[Finding]:
     """Two columns of the same rows; a finding at the left cell where ``bad(left, right)``."""
-    a, b = _pick(frame, annex, left), _pick(frame, annex, right)
-    both = _join(a, b, "inner")
-    hit = both[bad(both["number_a"], both["number_b"]).fillna(False)]
-    for (unit, file, _row), sheet, cell, value, note in zip(
-            hit.index, hit["sheet_a"], hit["cell_a"], hit["number_a"], hit["number_b"]):
-        yield Finding.make(code, unit_code=unit, file=file, sheet=sheet, cell=cell,
-                           value=value, note=note)
+    ix = _index(frame)
+    a, b = _pairs(ix, annex, left, right)
+    a, b = a[b >= 0], b[b >= 0]
+    hit = bad(ix.number[a], ix.number[b])
+    for i, value, note in zip(a[hit], ix.number[a[hit]].tolist(), ix.number[b[hit]].tolist()):
+        yield _finding(ix, code, i, value=value, note=note)
 
 
 # Rules
@@ -102,34 +209,80 @@ def _compare(frame: Frame, annex: str, left: str, right: str, code: str,
 def formulas_overwritten(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
     """A computed cell whose value differs from the formula evaluated on the inputs.
 
-    All units at once: the formula objects the template wrote evaluate over Series (one value per
+    All units at once: the formula objects the template wrote evaluate over arrays (one value per
     unit), so the cost does not grow with a Python loop per commune.
     """
-    key = ["unit_code", "file"]
-    formulas = frame.iloc[np.flatnonzero((frame["role"] == "formula").to_numpy())]
-    cells = formulas["value"]
-    formulas = formulas[cells.notna() & (cells.astype(str) != "")]
-    by_annex = formulas.groupby("annex", sort=False, observed=True).indices
-    for code in formulas["annex"].unique():
-        annex = annexes[code]
-        mine = formulas.iloc[by_annex[code]]
-        inputs = _inputs(frame, code, key + ["row_code", "column", "value"])
-        if annex.kind == "list":
-            rows = inputs.pivot(index=key + ["row_code"], columns="column", values="value")
-            expected = pd.concat(compute_list_many(annex, rows), names=["column"])
-            expected = expected.reorder_levels(key + ["row_code", "column"])
-        else:
-            wide = {col: g.pivot(index=key, columns="row_code", values="value")
-                    for col, g in inputs.groupby("column")}
-            index = pd.MultiIndex.from_frame(mine[key].drop_duplicates())
-            computed = compute_fixed_many(annex, wide, index)
-            expected = pd.concat(computed, names=["row_code", "column"])
-            expected = expected.reorder_levels(key + ["row_code", "column"])
-        want = mine.join(expected.rename("want"), on=key + ["row_code", "column"])
-        for rec in want[_disagree(want["value"], want["want"])].itertuples(index=False):
-            yield Finding.make("formula-overwritten", unit_code=rec.unit_code, file=rec.file,
-                               sheet=rec.sheet, cell=rec.cell, value=rec.value,
-                               note=rec.want if rec.want not in ("", None) else "(trống)")
+    ix = _index(frame)
+    at = np.flatnonzero(ix.role == "formula")
+    got = ix.value[at]
+    at = at[pd.notna(got) & (got != "")]
+    annex_of = {i: code for code, i in ix.annex_of.items()}
+    annex = ix.annex_code(at)
+    for a in pd.unique(annex):
+        mine = at[annex == a]
+        want = _expected(ix, annexes[annex_of[a]], mine)
+        bad = _disagree_many(ix.value[mine], ix.number[mine], want)
+        for i, value, note in zip(mine[bad], ix.value[mine[bad]], want.value[bad]):
+            yield _finding(ix, "formula-overwritten", i, value=value,
+                           note=note if note not in ("", None) else "(trống)")
+
+
+def _expected(ix: _Index, annex: Annex, mine: np.ndarray) -> Cells:
+    """What the formula cells ``mine`` of one annex compute from the commune's inputs (NaN where
+    the annex computes no such cell)."""
+    inputs: dict[str, _Find] = {}
+
+    def find(col: str) -> _Find:
+        if col not in inputs:
+            inputs[col] = _Find(ix, ix.at(annex.code, col, role="input"))
+        return inputs[col]
+
+    unit, row = ix.unit[mine], ix.row[mine]
+    # slot[row code, column code]: the result a formula cell reads; the last one (NaN) for none.
+    slot = np.full((len(ix.row_of), len(ix.column_of)), -1, dtype=np.int64)
+    if annex.kind == "list":
+        # One evaluation per formula cell, from the inputs of its row.
+        computed = compute_list_cells(annex, lambda col: ix.cells(find(col)(unit, row)))
+        for i, key in enumerate(computed):
+            if key in ix.column_of:
+                slot[:, ix.column_of[key]] = i
+        at = np.arange(len(mine))
+    else:
+        # One evaluation per unit: the cost is per formula, not per unit.
+        computed = compute_fixed_cells(annex, lambda r, col: find(col).row(ix.row_of.get(r)))
+        for i, (r, key) in enumerate(computed):
+            if r in ix.row_of and key in ix.column_of:
+                slot[ix.row_of[r], ix.column_of[key]] = i
+        at = unit
+    slot[slot < 0] = len(computed)
+    which = slot[row, ix.column_code(mine)]
+    if annex.kind == "list":  # a row without any input computes nothing
+        which[_Find(ix, ix.at(annex.code, role="input"))(unit, row) < 0] = len(computed)
+    # The results side by side, typed as one concatenated column would hold them, and NaN last.
+    common = np.result_type(*(c.value.dtype for c in computed.values()))
+    none = np.full(len(at) if annex.kind == "list" else ix.units, np.nan)
+    values = np.column_stack([c.value.astype(common).astype(object) for c in computed.values()]
+                             + [none.astype(object)])
+    numbers = np.column_stack([c.number for c in computed.values()] + [none])
+    return Cells(values[at, which], numbers[at, which])
+
+
+def _disagree_many(got: np.ndarray, got_number: np.ndarray, want: Cells) -> np.ndarray:
+    """``_disagree`` for many cells: two numbers are compared with numpy, anything else once per
+    distinct (got, want) pair (mostly "Đạt", "Chưa đạt" and blanks)."""
+    numeric = ~np.isnan(got_number) & ~np.isnan(want.number)
+    out = np.zeros(len(got), dtype=bool)
+    a, b = got_number[numeric], want.number[numeric]
+    out[numeric] = np.abs(a - b) > 0.05 + 1e-6 * np.abs(b)
+    rest = np.flatnonzero(~numeric)
+    if len(rest):
+        g, _ = _factorize(got[rest])
+        w, wanted = _factorize(want.value[rest])
+        pair, first = _distinct(g.astype(np.int64) * len(wanted) + w)
+        once = _disagree(pd.Series(got[rest][first], dtype=object),
+                         pd.Series(want.value[rest][first], dtype=object))
+        out[rest] = once.to_numpy(dtype=bool)[pair]
+    return out
 
 
 def _disagree(got: pd.Series, want: pd.Series) -> pd.Series:
@@ -143,19 +296,21 @@ def _disagree(got: pd.Series, want: pd.Series) -> pd.Series:
 
 def villages_exceed(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
     """Villages meeting the security standard, or listed thôn, cannot exceed số thôn."""
-    villages = _pick(frame, "TT", "gia_tri", "SO_THON").droplevel("row_code")["number"]
-    secure = _pick(frame, "PB08", "thuc_hien", "12").droplevel("row_code")
-    for (unit, file), number, sheet, cell in zip(secure.index, secure["number"], secure["sheet"],
-                                                 secure["cell"]):
-        limit = villages.get((unit, file))
-        if limit is not None and pd.notna(number) and number > limit:
-            yield Finding.make("villages-exceed", unit_code=unit, file=file, sheet=sheet, cell=cell,
-                               value=number, note=limit)
-    names = _pick(frame, "PB03", "ten_thon")
-    for (unit, file), group in names.groupby(level=["unit_code", "file"]):
-        limit = villages.get((unit, file))
-        if limit is not None and len(group) > limit:
-            yield _at("villages-exceed", group.iloc[-1], unit, file, len(group), limit)
+    ix = _index(frame)
+    limit = np.full(ix.units, np.nan)  # NaN (no số thôn) compares False
+    villages = ix.at("TT", "gia_tri", row="SO_THON")
+    limit[ix.unit[villages]] = ix.number[villages]
+    secure = ix.at("PB08", "thuc_hien", row="12")
+    for i in secure[ix.number[secure] > limit[ix.unit[secure]]]:
+        yield _finding(ix, "villages-exceed", i, value=float(ix.number[i]), note=limit[ix.unit[i]])
+    names = ix.at("PB03", "ten_thon")
+    count = np.bincount(ix.unit[names], minlength=ix.units)
+    last = np.full(ix.units, -1, dtype=np.int64)
+    np.maximum.at(last, ix.unit[names], names)
+    over = np.flatnonzero(count > limit)
+    # Units in the order of (unit_code, file), like a groupby; the finding is at the last name.
+    for u in sorted(over, key=lambda u: (ix.unit_code[last[u]], ix.file[last[u]])):
+        yield _finding(ix, "villages-exceed", last[u], value=int(count[u]), note=limit[u])
 
 
 def met_exceeds_total(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
@@ -172,19 +327,16 @@ def negative_debt(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Findin
 
 def drop_vs_last_year(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
     """Rates of PB08 worse than the same period last year (the poverty rate is worse when higher)."""
-    annex = annexes["PB08"]
-    rates = [r.code for r in annex.rows if r.kind == "percent"]
-    now, before = _pick(frame, "PB08", "thuc_hien"), _pick(frame, "PB08", "cung_ky")
-    both = _join(now, before, "inner")
-    both = both[both.index.get_level_values("row_code").isin(rates)]
-    poverty = both.index.get_level_values("row_code") == "14"
-    worse = ((~poverty) & (both["number_a"] < both["number_b"] - 1e-9)) | \
-            (poverty & (both["number_a"] > both["number_b"] + 1e-9))
-    hit = both[worse]
-    for (unit, file, _row), sheet, cell, value, note in zip(
-            hit.index, hit["sheet_a"], hit["cell_a"], hit["number_a"], hit["number_b"]):
-        yield Finding.make("drop-vs-last-year", unit_code=unit, file=file, sheet=sheet,
-                           cell=cell, value=value, note=note)
+    ix = _index(frame)
+    rates = [ix.row_of[r.code] for r in annexes["PB08"].rows if r.kind == "percent" and r.code in ix.row_of]
+    now, before = _pairs(ix, "PB08", "thuc_hien", "cung_ky")
+    keep = (before >= 0) & np.isin(ix.row[now], rates)
+    now, before = now[keep], before[keep]
+    a, b = ix.number[now], ix.number[before]
+    poverty = ix.row[now] == ix.row_of.get("14", -1)
+    worse = (~poverty & (a < b - 1e-9)) | (poverty & (a > b + 1e-9))
+    for i, value, note in zip(now[worse], a[worse].tolist(), b[worse].tolist()):
+        yield _finding(ix, "drop-vs-last-year", i, value=value, note=note)
 
 
 def _region(value: object) -> str | None:
@@ -201,34 +353,36 @@ def _threshold(item, region: str | None) -> float | None:
 def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
     """Indicators: a result without an assessment; "Đạt" whose value misses the catalogue threshold
     (a Lưu ý only, where the catalogue row is still to be checked against the official text)."""
-    regions = _pick(frame, "TT", "gia_tri", "VUNG").droplevel("row_code")["value"].map(_region)
+    ix = _index(frame)
+    regions = np.full(ix.units, None, dtype=object)  # None: no region, the national threshold
+    at = ix.at("TT", "gia_tri", row="VUNG")
+    regions[ix.unit[at]] = [_region(v) for v in ix.value[at]]
+    row_code = {i: r for r, i in ix.row_of.items()}
     for code in ("PB01", "PB02"):
         items = {r.code: r.meta["catalogue"] for r in annexes[code].rows if "catalogue" in r.meta}
-        both = _join(_pick(frame, code, "ket_qua"), _pick(frame, code, "danh_gia"), "left")
-        both = both[both.index.get_level_values("row_code").isin(list(items))]
-        missing = both["value_b"].isna()
-        hit = both[missing]
-        for (unit, file, _row), sheet, cell in zip(hit.index, hit["sheet_a"], hit["cell_a"]):
-            yield Finding.make("assessment-missing", unit_code=unit, file=file, sheet=sheet, cell=cell)
-        met = both[(both["value_b"] == MET) & both["number_a"].notna()]
-        if met.empty:
+        result, assessed = _pairs(ix, code, "ket_qua", "danh_gia")
+        keep = np.isin(ix.row[result], [ix.row_of[r] for r in items if r in ix.row_of])
+        result, assessed = result[keep], assessed[keep]
+        assessment = ix.cells(assessed).value
+        for i in result[pd.isna(assessment)]:
+            yield _finding(ix, "assessment-missing", i)
+        met = (assessment == MET) & ~np.isnan(ix.number[result])
+        result, assessed = result[met], assessed[met]
+        if not len(result):
             continue
-        units = met.index.droplevel("row_code")
-        rows = met.index.get_level_values("row_code")
-        region = pd.Series(regions.reindex(units).to_numpy(), index=met.index)
-        limits = pd.Series([_threshold(items[r], g) for r, g in zip(rows, region)], index=met.index,
-                           dtype=float)
-        compare = pd.Series([items[r].compare for r in rows], index=met.index)
-        value = met["number_a"]
-        miss = ((compare == ">=") & (value < limits - 1e-9)) | ((compare == "<=") & (value > limits + 1e-9))
-        hit = met[miss.fillna(False)]
-        for (unit, file, row), sheet, cell, value in zip(hit.index, hit["sheet_b"], hit["cell_b"],
-                                                         hit["number_a"]):
-            item = items[row]
-            yield Finding.make("threshold-miss", unit_code=unit, file=file, sheet=sheet,
-                               cell=cell, value=value,
-                               note=f"{item.compare} {limits[(unit, file, row)]:g}",
-                               level=INFO if item.to_check else None)
+        # The threshold once per distinct (indicator, region).
+        region = regions[ix.unit[result]]
+        place, _ = pd.factorize(np.where(pd.isna(region), "", region))
+        case, first = _distinct(ix.row[result].astype(np.int64) * (place.max() + 1) + place)
+        item = [items[row_code[r]] for r in ix.row[result[first]]]
+        limit = np.array([_threshold(it, g) for it, g in zip(item, region[first])], dtype=float)[case]
+        compare = np.array([it.compare for it in item], dtype=object)[case]
+        value = ix.number[result]
+        miss = ((compare == ">=") & (value < limit - 1e-9)) | ((compare == "<=") & (value > limit + 1e-9))
+        for i, j, k, number, bound in zip(result[miss], assessed[miss], case[miss], value[miss].tolist(),
+                                          limit[miss].tolist()):
+            yield _finding(ix, "threshold-miss", i, j, value=number,
+                           note=f"{item[k].compare} {bound:g}", level=INFO if item[k].to_check else None)
 
 
 RULES: tuple[Rule, ...] = (
@@ -244,12 +398,12 @@ RULES: tuple[Rule, ...] = (
 
 def check_rules(frame: Frame, annexes: Mapping[str, Annex]) -> list[Finding]:
     found: list[Finding] = []
-    token = _GROUPS.set(_Groups(frame))
+    token = _INDEX.set(_Index(frame))
     try:
         for rule in RULES:
             found.extend(rule.run(frame, annexes))
     finally:
-        _GROUPS.reset(token)
+        _INDEX.reset(token)
     return found
 
 

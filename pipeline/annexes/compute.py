@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
+from pipeline.annexes.formulas import Cells, Formula
 from pipeline.annexes.model import Annex
 
 FixedValues = Mapping[str, Mapping[str, object]]
 
 
-def compute_fixed(annex: Annex, values: FixedValues) -> dict[tuple[str, str], object]:
-    """Every formula cell of a fixed annex, keyed by (row code, column key)."""
+def _solve(annex: Annex, evaluate: Callable[[Formula, Callable], object],
+           read: Callable[[str, str], object]) -> dict[tuple[str, str], object]:
+    """Every formula cell of a fixed annex, keyed by (row code, column key): ``evaluate(formula,
+    get)``, where ``get`` gives another formula cell's result or ``read(row, column)`` for an input."""
     done: dict[tuple[str, str], object] = {}
     formulas = {(r.code, key): f for r in annex.rows for key, f in r.formulas.items()}
 
     def get(row: str, col: str) -> object:
         if (row, col) in formulas:
             if (row, col) not in done:
-                done[(row, col)] = formulas[(row, col)].evaluate(
-                    lambda r, c: get(r if r is not None else row, c if c is not None else col)
-                )
+                done[(row, col)] = evaluate(
+                    formulas[(row, col)],
+                    lambda r, c: get(r if r is not None else row, c if c is not None else col))
             return done[(row, col)]
-        return values.get(row, {}).get(col)
+        return read(row, col)
 
     for row, col in formulas:
         get(row, col)
     return done
+
+
+def compute_fixed(annex: Annex, values: FixedValues) -> dict[tuple[str, str], object]:
+    """Every formula cell of a fixed annex, keyed by (row code, column key)."""
+    return _solve(annex, lambda f, get: f.evaluate(get), lambda row, col: values.get(row, {}).get(col))
 
 
 def compute_list_row(annex: Annex, row: Mapping[str, object]) -> dict[str, object]:
@@ -38,6 +46,18 @@ def compute_list_row(annex: Annex, row: Mapping[str, object]) -> dict[str, objec
     return {c.key: c.formula.evaluate(get) for c in annex.columns if c.formula is not None}
 
 
+def compute_fixed_cells(annex: Annex, read: Callable[[str, str], Cells]) -> dict[tuple[str, str], Cells]:
+    """``compute_fixed`` for many units at once: ``read(row, column)`` gives an input cell of every
+    unit, and so does each result."""
+    return _solve(annex, lambda f, get: f.evaluate_cells(get), read)
+
+
+def compute_list_cells(annex: Annex, read: Callable[[str], Cells]) -> dict[str, Cells]:
+    """``compute_list_row`` for many rows at once: ``read(column)`` gives that column of every row."""
+    return {c.key: c.formula.evaluate_cells(lambda _row, col: read(col))
+            for c in annex.columns if c.formula is not None}
+
+
 def compute_fixed_many(annex: Annex, wide: Mapping[str, pd.DataFrame],
                        index: pd.Index) -> dict[tuple[str, str], pd.Series]:
     """``compute_fixed`` for many units at once.
@@ -45,31 +65,22 @@ def compute_fixed_many(annex: Annex, wide: Mapping[str, pd.DataFrame],
     ``wide`` maps a column key to a frame indexed like ``index`` (one row per unit and file) with one
     column per row code; missing cells are NaN.
     """
-    done: dict[tuple[str, str], pd.Series] = {}
-    formulas = {(r.code, key): f for r in annex.rows for key, f in r.formulas.items()}
-    empty = pd.Series(None, index=index, dtype=object)
+    empty = Cells.of([None] * len(index))
 
-    def get(row: str, col: str) -> pd.Series:
-        if (row, col) in formulas:
-            if (row, col) not in done:
-                done[(row, col)] = formulas[(row, col)].evaluate_many(
-                    lambda r, c: get(r if r is not None else row, c if c is not None else col))
-            return done[(row, col)]
+    def read(row: str, col: str) -> Cells:
         frame = wide.get(col)
         if frame is None or row not in frame.columns:
             return empty
-        return frame[row].reindex(index)
+        return Cells.of(frame[row].reindex(index))
 
-    for row, col in formulas:
-        get(row, col)
-    return done
+    return {cell: pd.Series(c.value, index=index) for cell, c in compute_fixed_cells(annex, read).items()}
 
 
 def compute_list_many(annex: Annex, rows: pd.DataFrame) -> dict[str, pd.Series]:
     """``compute_list_row`` for every row of every unit: ``rows`` has one column per column key."""
-    empty = pd.Series(None, index=rows.index, dtype=object)
+    empty = Cells.of([None] * len(rows))
 
-    def get(_row: str | None, col: str | None) -> pd.Series:
-        return rows[col] if col in rows.columns else empty
+    def read(col: str) -> Cells:
+        return Cells.of(rows[col]) if col in rows.columns else empty
 
-    return {c.key: c.formula.evaluate_many(get) for c in annex.columns if c.formula is not None}
+    return {key: pd.Series(c.value, index=rows.index) for key, c in compute_list_cells(annex, read).items()}

@@ -8,9 +8,10 @@ report a computed cell that was overwritten with a typed value that disagrees.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from pipeline.annexes.model import MET, NOT_MET
@@ -20,8 +21,6 @@ from pipeline.annexes.model import MET, NOT_MET
 Addr = Callable[[str | None, str | None], str]
 #: Returns the value of a cell, addressed the same way.
 Get = Callable[[str | None, str | None], object]
-#: The same for many units at once: a Series (one value per unit) for the addressed cell.
-GetMany = Callable[[str | None, str | None], pd.Series]
 
 
 def _num(value: object) -> float:
@@ -33,11 +32,57 @@ def _num(value: object) -> float:
     return 0.0
 
 
-def _nums(series: pd.Series) -> pd.Series:
-    """Vectorized _num: numbers as floats, anything else 0."""
-    numbers = series.map(lambda v: float(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
-                         and v == v else 0.0)
-    return numbers.astype(float)
+class Cells:
+    """One cell of many units at once (one array element per unit), like two columns of the cells
+    frame: ``value`` (any value; None or NaN where blank) and ``number`` (the value as a float, NaN
+    where it is not a number)."""
+
+    def __init__(self, value: np.ndarray, number: np.ndarray | None = None):
+        self.value = value
+        self._number = number
+
+    @classmethod
+    def of(cls, values: Iterable[object]) -> Cells:
+        """Cells of plain values (a list, a Series); their numbers are worked out when first read."""
+        values = list(values)
+        array = np.empty(len(values), dtype=object)
+        array[:] = values
+        return cls(array)
+
+    @property
+    def number(self) -> np.ndarray:
+        if self._number is None:
+            self._number = np.fromiter(
+                (float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan
+                 for v in self.value), dtype=float, count=len(self.value))
+        return self._number
+
+    @property
+    def n(self) -> np.ndarray:
+        """Excel's N() of each value: the number, 0 for anything else (blank, text, NaN)."""
+        return np.where(np.isnan(self.number), 0.0, self.number)
+
+    def equals(self, text: str) -> np.ndarray:
+        """Where the value is ``text``."""
+        if self.value.dtype != object:
+            return np.zeros(len(self.value), dtype=bool)
+        return self.value == text
+
+    def blank(self) -> np.ndarray:
+        """Where the cell is blank: None, NaN or empty text."""
+        missing = pd.isna(self.value)
+        return missing | self.equals("")
+
+
+#: The same for many units at once: the addressed cell of every unit.
+GetCells = Callable[[str | None, str | None], Cells]
+
+
+def _text(values: np.ndarray, text: str, where: np.ndarray) -> np.ndarray:
+    """``values`` as objects, ``text`` where ``where``."""
+    out = values.astype(object)
+    out[where] = text
+    return out
 
 
 def _tidy(value: float) -> float | int:
@@ -63,13 +108,12 @@ class Formula(ABC):
     def sources(self) -> tuple[tuple[str | None, str | None], ...]:
         """The cells the formula reads."""
 
-    def evaluate_many(self, get: GetMany) -> pd.Series:
-        """``evaluate`` for many units at once; subclasses override it with Series arithmetic (one
+    def evaluate_cells(self, get: GetCells) -> Cells:
+        """``evaluate`` for many units at once; subclasses override it with array arithmetic (one
         pass over all communes). This fallback evaluates unit by unit."""
-        columns = {cell: get(*cell) for cell in self.sources()}
-        index = next(iter(columns.values())).index
-        return pd.Series([self.evaluate(lambda r, c, i=i: columns[(r, c)].iloc[i])
-                          for i in range(len(index))], index=index, dtype=object)
+        columns = {cell: get(*cell).value for cell in self.sources()}
+        count = len(next(iter(columns.values())))
+        return Cells.of([self.evaluate(lambda r, c, i=i: columns[(r, c)][i]) for i in range(count)])
 
 
 @dataclass(frozen=True)
@@ -85,8 +129,9 @@ class SumRows(Formula):
     def evaluate(self, get: Get) -> object:
         return _tidy(sum(_num(get(r, None)) for r in self.rows))
 
-    def evaluate_many(self, get: GetMany) -> pd.Series:
-        return sum(_nums(get(r, None)) for r in self.rows).round(6)
+    def evaluate_cells(self, get: GetCells) -> Cells:
+        total = np.round(sum(get(r, None).n for r in self.rows), 6)
+        return Cells(total, total)
 
     def sources(self):
         return tuple((r, None) for r in self.rows)
@@ -113,12 +158,12 @@ class AllMet(Formula):
             return MET
         return ""
 
-    def evaluate_many(self, get: GetMany) -> pd.Series:
-        values = pd.concat([get(r, None) for r in self.rows], axis=1)
-        out = pd.Series("", index=values.index, dtype=object)
-        out[(values == MET).all(axis=1)] = MET
-        out[(values == NOT_MET).any(axis=1)] = NOT_MET
-        return out
+    def evaluate_cells(self, get: GetCells) -> Cells:
+        cells = [get(r, None) for r in self.rows]
+        out = np.full(len(cells[0].value), "", dtype=object)
+        out[np.logical_and.reduce([c.equals(MET) for c in cells])] = MET
+        out[np.logical_or.reduce([c.equals(NOT_MET) for c in cells])] = NOT_MET
+        return Cells(out, np.full(len(out), np.nan))
 
     def sources(self):
         return tuple((r, None) for r in self.rows)
@@ -137,8 +182,9 @@ class CountMet(Formula):
     def evaluate(self, get: Get) -> object:
         return sum(1 for r in self.rows if get(r, None) == MET)
 
-    def evaluate_many(self, get: GetMany) -> pd.Series:
-        return sum((get(r, None) == MET).astype(int) for r in self.rows)
+    def evaluate_cells(self, get: GetCells) -> Cells:
+        count = sum(get(r, None).equals(MET).astype(int) for r in self.rows)
+        return Cells(count, count.astype(float))
 
     def sources(self):
         return tuple((r, None) for r in self.rows)
@@ -162,10 +208,11 @@ class RowRatio(Formula):
             return ""
         return _tidy(round(_num(get(None, self.numerator)) / den * 100 + 1e-9, 1))
 
-    def evaluate_many(self, get: GetMany) -> pd.Series:
-        den = _nums(get(None, self.denominator))
-        ratio = (_nums(get(None, self.numerator)) / den.where(den != 0) * 100 + 1e-9).round(1)
-        return ratio.astype(object).where(den != 0, "")
+    def evaluate_cells(self, get: GetCells) -> Cells:
+        den = get(None, self.denominator).n
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            ratio = np.round(get(None, self.numerator).n / np.where(den != 0, den, np.nan) * 100 + 1e-9, 1)
+        return Cells(_text(ratio, "", den == 0), ratio)
 
     def sources(self):
         return ((None, self.numerator), (None, self.denominator))
@@ -189,10 +236,12 @@ class RowDiff(Formula):
             return ""
         return _tidy(_num(a) - _num(b))
 
-    def evaluate_many(self, get: GetMany) -> pd.Series:
+    def evaluate_cells(self, get: GetCells) -> Cells:
         a, b = get(None, self.minuend), get(None, self.subtrahend)
-        blank = a.map(lambda v: v is None or v == "" or v != v) & b.map(lambda v: v is None or v == "" or v != v)
-        return (_nums(a) - _nums(b)).round(6).astype(object).where(~blank, "")
+        blank = a.blank() & b.blank()
+        with np.errstate(invalid="ignore", over="ignore"):
+            diff = np.round(a.n - b.n, 6)
+        return Cells(_text(diff, "", blank), np.where(blank, np.nan, diff))
 
     def sources(self):
         return ((None, self.minuend), (None, self.subtrahend))
