@@ -30,7 +30,7 @@ from pipeline.district_table import (
     Across, Average, Col, CountOf, Sum, Table, Total, Weighted, is_blank, is_number,
 )
 from pipeline.fast_sheet import (
-    ROW, CellWriter, FormulaSheet, formula_template, formula_writer, value_writer,
+    ROW, CellWriter, FastSheet, formula_template, formula_writer, value_writer,
 )
 from pipeline.run import STATUS_ERROR, STATUS_MISSING, STATUS_WARN, RunResult
 from pipeline.sheet_layout import (
@@ -82,7 +82,7 @@ def write_summary(result: RunResult, path: Path, district: District | None = Non
 
 
 def _add_sheet(book: Workbook, name: str) -> Worksheet:
-    return book.add_worksheet(name, worksheet_class=FormulaSheet)
+    return book.add_worksheet(name, worksheet_class=FastSheet)
 
 
 def _created(result: RunResult) -> datetime:
