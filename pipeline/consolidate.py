@@ -118,7 +118,11 @@ def consolidate(result: RunResult) -> District:
 
 def _with_v(cells: pd.DataFrame) -> pd.DataFrame:
     """Add ``v``: the number where there is one, else the clean value (in place on a fresh copy)."""
-    cells["v"] = cells["number"].astype(object).where(cells["number"].notna(), cells["value"])
+    number = cells["number"].to_numpy(dtype=np.float64)
+    v = cells["value"].to_numpy(dtype=object, copy=True)
+    present = ~np.isnan(number)
+    v[present] = number[present].astype(object)  # a float object per number, none per NaN
+    cells["v"] = v
     return cells
 
 
@@ -167,20 +171,25 @@ class Source:
         # holds ~6 M cells, and every intermediate copy adds hundreds of MB to the peak.
         keep = (cells["file"].isin(used_files) & cells["unit_code"].isin(states)).to_numpy()
         usable = cells["usable"].fillna(False).astype(bool).to_numpy()
-        codes, names = pd.factorize(cells["annex"].to_numpy(dtype=object)[keep])
-        # Small integer types: these index arrays live while the parts are copied.
-        codes = codes.astype(np.int32)
+        # One copy of the kept cells, grouped by annex then used/rejected (each part is a slice):
+        # large arrays are mapped memory, given back when freed, where many mid-sized copies
+        # would leave the heap fragmented.
         at = np.flatnonzero(keep).astype(np.int32 if len(cells) < 2**31 else np.int64)
-        narrow = pd.DataFrame({c: cells[c] for c in PART_COLUMNS}, copy=False)
+        codes, names = pd.factorize(cells["annex"].to_numpy(dtype=object)[at])
+        group = codes.astype(np.int32) * 2 + ~usable[at]  # annex k: 2k used, 2k + 1 rejected
+        del codes
+        order = np.argsort(group, kind="stable")
+        at, group = at[order], group[order]
+        del order
+        kept = _with_v(pd.DataFrame({c: cells[c] for c in PART_COLUMNS}, copy=False).take(at))
+        bounds = np.searchsorted(group, np.arange(2 * len(names) + 1))
         used, rejected, positions = {}, {}, {}
         for k, name in enumerate(names):
-            here = at[codes == k]
-            ok = usable[here]
-            positions[name] = here[ok]
-            used[name] = _with_v(narrow.take(here[ok]))
-            rejected[name] = _with_v(narrow.take(here[~ok]))
-        return cls(result, load_annexes(), units, states, used, rejected,
-                   _with_v(narrow.iloc[:0].copy()), cells, positions)
+            start, middle, stop = bounds[2 * k:2 * k + 3]
+            used[name], rejected[name] = kept.iloc[start:middle], kept.iloc[middle:stop]
+            positions[name] = at[start:middle]
+        return cls(result, load_annexes(), units, states, used, rejected, kept.iloc[:0], cells,
+                   positions)
 
     def annex(self, district_sheet: str) -> Annex:
         return next(a for a in self.annexes.values() if a.district_sheet == district_sheet)
