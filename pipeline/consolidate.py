@@ -181,7 +181,8 @@ class Source:
         order = np.argsort(group, kind="stable")
         at, group = at[order], group[order]
         del order
-        kept = _with_v(pd.DataFrame({c: cells[c] for c in PART_COLUMNS}, copy=False).take(at))
+        kept = _with_v(pd.DataFrame({c: cells[c].to_numpy().take(at) for c in PART_COLUMNS},
+                                    copy=False))
         bounds = np.searchsorted(group, np.arange(2 * len(names) + 1))
         used, rejected, positions = {}, {}, {}
         for k, name in enumerate(names):
