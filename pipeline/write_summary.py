@@ -12,12 +12,14 @@ the workbook refuses to turn strings into formulas, numbers or links anyway.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
@@ -30,7 +32,7 @@ from pipeline.district_table import (
     Across, Average, Col, CountOf, Sum, Table, Total, Weighted, is_blank, is_number,
 )
 from pipeline.fast_sheet import (
-    ROW, CellWriter, FastSheet, formula_template, formula_writer, value_writer,
+    CellWriter, FastSheet, formula_template, formula_writer, value_writer,
 )
 from pipeline.run import STATUS_ERROR, STATUS_MISSING, STATUS_WARN, RunResult
 from pipeline.sheet_layout import (
@@ -296,12 +298,19 @@ class _Page:
         return placed
 
     def coverage(self, table: Table) -> str:
-        units = self.result.units
         registry = self.settings.registry.units
-        codes = {r.code for r in registry}
-        used = sum(1 for u in units.itertuples(index=False) if u.usable and u.unit_code in codes)
-        text = f"Tổng hợp {used}/{len(registry)} đơn vị có báo cáo sử dụng được"
+        text = f"Tổng hợp {self.used_units}/{len(registry)} đơn vị có báo cáo sử dụng được"
         return f"{table.note}. {text}" if table.note else text
+
+    @functools.cached_property
+    def used_units(self) -> int:
+        """Registry units whose file is used (counted once, not once per sheet)."""
+        units = self.result.units
+        if units.empty:
+            return 0
+        codes = {r.code for r in self.settings.registry.units}
+        return sum(1 for usable, code in zip(units["usable"].tolist(), units["unit_code"].tolist())
+                   if usable and code in codes)
 
     def close_sheet(self, ws: Worksheet, placed: _Placed, row: int, chart=None,
                     chart_height: int = CHART_HEIGHT) -> None:
@@ -462,10 +471,14 @@ def _draw_rows(ws: Worksheet, page: _Page, table: Table, placed: _Placed) -> int
     sections = rows["section"].to_numpy(dtype=object) if "section" in rows else None
     writers = [_column_writer(ws, page, placed, c, rows[c.key].to_numpy(dtype=object))
                for c in table.columns]
-    # Wrapped texts that may need a taller row, with the length that still fits on one line.
+    # Wrapped texts, and the rows where one of them is longer than a line (a taller row).
     wrapped = [(rows[c.key].to_numpy(dtype=object), c.width) for c in table.columns if c.wrap]
     wrapped.append((labels, LABEL_WIDTH))
-    fits = [_one_line(width) for _values, width in wrapped]
+    tall = np.zeros(len(rows), dtype=bool)
+    for values, width in wrapped:
+        fit = _one_line(width)
+        tall |= np.fromiter((isinstance(t, str) and (len(t) > fit or "\n" in t) for t in values),
+                            dtype=bool, count=len(values))
     stt, label_fmt, state_fmt = page.styles.cell(kind="int"), page.styles.cell(wrap=True), page.state()
     r, current, number = placed.first, object(), 0
     for i in range(len(rows)):
@@ -482,10 +495,8 @@ def _draw_rows(ws: Worksheet, page: _Page, table: Table, placed: _Placed) -> int
         else:
             for write in writers:
                 write(r, i)
-            texts = [(values[i], width) for values, width in wrapped]
-            if any(isinstance(t, str) and (len(t) > fit or "\n" in t)
-                   for (t, _w), fit in zip(texts, fits)):
-                height = _height(texts)
+            if tall[i]:
+                height = _height([(values[i], width) for values, width in wrapped])
                 if height > DEFAULT_ROW_PT:
                     ws.set_row(r, height)
         r += 1
