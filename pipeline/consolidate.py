@@ -24,7 +24,7 @@ from pipeline.annexes.formulas import AllMet, CountMet, RowRatio, SumRows
 from pipeline.annexes.model import MET
 from pipeline.district_table import (
     ERROR_MARK, Across, Average, Band, Col, CountOf, CountText, Footer, Sum, SumColumns, Table,
-    Weighted, is_blank, is_number,
+    Weighted, blank_mask, is_blank, is_number,
 )
 from pipeline.run import STATUS_ERROR, STATUS_MISSING, STATUS_OK, STATUS_WARN, RunResult
 
@@ -118,8 +118,19 @@ def consolidate(result: RunResult) -> District:
 
 def _with_v(cells: pd.DataFrame) -> pd.DataFrame:
     """Add ``v``: the number where there is one, else the clean value (in place on a fresh copy)."""
-    cells["v"] = cells["number"].astype(object).where(cells["number"].notna(), cells["value"])
+    number = cells["number"].to_numpy(dtype=np.float64)
+    v = cells["value"].to_numpy(dtype=object, copy=True)
+    present = ~np.isnan(number)
+    v[present] = number[present].astype(object)  # a float object per number, none per NaN
+    cells["v"] = v
     return cells
+
+
+#: Columns of the run's cells frame the consolidation reads.
+COLUMNS = ["unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "value",
+           "number", "usable"]
+#: The columns copied per annex (file and sheet are only shown on the detail sheet of small runs).
+PART_COLUMNS = ["unit_code", "cell", "row_code", "column", "role", "value", "number"]
 
 
 @dataclass
@@ -130,34 +141,56 @@ class Source:
     units: list[tuple[str, str]]
     #: Unit code → "" when its file is used, else the text shown across its rows.
     states: dict[str, str]
-    #: Usable cells of the used files, with ``v``: the number, else the clean value.
-    used: pd.DataFrame
-    #: Cells with a Lỗi in the used files.
-    rejected: pd.DataFrame
+    #: Per annex code: usable cells of the used files, with ``v``: the number, else the clean value.
+    used_by_annex: dict[str, pd.DataFrame]
+    #: Per annex code: cells with a Lỗi in the used files.
+    rejected_by_annex: dict[str, pd.DataFrame]
+    #: No cells (the columns of the parts above).
+    empty: pd.DataFrame
+    #: The run's cells (not a copy), and per annex code where its used cells are in it.
+    frame: pd.DataFrame
+    positions: dict[str, np.ndarray]
 
     @classmethod
     def from_result(cls, result: RunResult) -> Source:
         units = [(u.code, u.name) for u in result.settings.registry.units]
-        status = result.units.set_index("unit_code") if not result.units.empty else pd.DataFrame()
+        status = result.units
+        status_of = dict(zip(status["unit_code"], status["status"])) if not status.empty else {}
+        usable_of = dict(zip(status["unit_code"], status["usable"])) if not status.empty else {}
         states = {}
         for code, _name in units:
-            rec = status.loc[code] if code in status.index else None
-            if rec is None or rec["status"] == STATUS_MISSING:
+            if status_of.get(code, STATUS_MISSING) == STATUS_MISSING:
                 states[code] = STATUS_MISSING
             else:
-                states[code] = "" if bool(rec["usable"]) else NOT_USED
-        columns = ["unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role",
-                   "value", "number", "usable"]
+                states[code] = "" if bool(usable_of[code]) else NOT_USED
         cells = result.cells
-        if any(c not in cells.columns for c in columns):  # an empty run
-            cells = cells.reindex(columns=columns)
+        if list(cells.columns) != COLUMNS:  # an empty run, or more columns than needed
+            cells = cells.reindex(columns=COLUMNS)
         used_files = set(status["file"][status["usable"].astype(bool)]) if len(status) else set()
-        # Masks on the run's frame, then one copy per part: at national scale the frame holds
-        # ~6 M cells, and every intermediate copy adds hundreds of MB to the peak.
+        # Masks on the run's frame, then one copy per annex and part: at national scale the frame
+        # holds ~6 M cells, and every intermediate copy adds hundreds of MB to the peak.
         keep = (cells["file"].isin(used_files) & cells["unit_code"].isin(states)).to_numpy()
         usable = cells["usable"].fillna(False).astype(bool).to_numpy()
-        return cls(result, load_annexes(), units, states, _with_v(cells.loc[keep & usable, columns]),
-                   _with_v(cells.loc[keep & ~usable, columns]))
+        # One copy of the kept cells, grouped by annex then used/rejected (each part is a slice):
+        # large arrays are mapped memory, given back when freed, where many mid-sized copies
+        # would leave the heap fragmented.
+        at = np.flatnonzero(keep).astype(np.int32 if len(cells) < 2**31 else np.int64)
+        codes, names = pd.factorize(cells["annex"].to_numpy(dtype=object)[at])
+        group = codes.astype(np.int32) * 2 + ~usable[at]  # annex k: 2k used, 2k + 1 rejected
+        del codes
+        order = np.argsort(group, kind="stable")
+        at, group = at[order], group[order]
+        del order
+        kept = _with_v(pd.DataFrame({c: cells[c].to_numpy().take(at) for c in PART_COLUMNS},
+                                    copy=False))
+        bounds = np.searchsorted(group, np.arange(2 * len(names) + 1))
+        used, rejected, positions = {}, {}, {}
+        for k, name in enumerate(names):
+            start, middle, stop = bounds[2 * k:2 * k + 3]
+            used[name], rejected[name] = kept.iloc[start:middle], kept.iloc[middle:stop]
+            positions[name] = at[start:middle]
+        return cls(result, load_annexes(), units, states, used, rejected, kept.iloc[:0], cells,
+                   positions)
 
     def annex(self, district_sheet: str) -> Annex:
         return next(a for a in self.annexes.values() if a.district_sheet == district_sheet)
@@ -183,11 +216,12 @@ class Source:
 
     def cells(self, annex: Annex, columns: Iterable[str] | None = None, *,
               rejected: bool = False) -> pd.DataFrame:
-        frame = self.rejected if rejected else self.used
-        mask = frame["annex"] == annex.code
+        """The cells of ``annex`` (of ``columns`` only, if given), usable or with a Lỗi."""
+        frame = (self.rejected_by_annex if rejected else self.used_by_annex).get(annex.code,
+                                                                                 self.empty)
         if columns is not None:
-            mask &= frame["column"].isin(list(columns))
-        return frame[mask]
+            frame = frame[frame["column"].isin(list(columns)).to_numpy()]
+        return frame
 
     def by_unit(self, annex: Annex, column: str, rows: Iterable[str]) -> pd.DataFrame:
         """A fixed annex's ``column`` as a frame: unit × row code, ``ERROR_MARK`` where rejected."""
@@ -360,7 +394,7 @@ def criteria_table(src: Source, annex: Annex) -> CriteriaSummary:
     ]
     rows = src.base([*keys, "so_tc_truoc"])
     inputs = src.cells(annex, [CURRENT, PREVIOUS])
-    inputs = inputs[(inputs["role"] == "input") & ~inputs["v"].map(is_blank)]
+    inputs = inputs[_filled_inputs(inputs)]
     active = src.active()
     inputs = inputs[inputs["unit_code"].isin(active)]
     present = set(inputs["unit_code"])
@@ -662,9 +696,9 @@ def _missing_weights(src: Source, rows: pd.DataFrame, measured, info: Annex) -> 
     lines = []
     active = rows[rows["state"] == ""]
     for weight in dict.fromkeys(r.weight for r in measured if r.weight):
-        rated = [r.code for r in measured if r.weight == weight]
-        left_out = [rec["label"] for _c, rec in active.iterrows()
-                    if not is_number(rec[weight]) and any(is_number(rec[c]) for c in rated)]
+        rated = [active[r.code].to_numpy(dtype=object) for r in measured if r.weight == weight]
+        left_out = [label for i, (label, w) in enumerate(zip(active["label"], active[weight]))
+                    if not is_number(w) and any(is_number(values[i]) for values in rated)]
         if left_out:
             label = info.row(weight).label
             lines.append(f"Thiếu {label.lower()} hợp lệ, không tính vào tỷ lệ chung theo "
@@ -680,21 +714,21 @@ def components_table(src: Source) -> Table:
     shown = [c for c in annex.columns if c.role == "input"]
     cells = {c.key: src.by_unit(annex, c.key, [r.code for r in annex.rows]) for c in shown}
     base = src.base()
-    columns = {key: frame.to_dict() for key, frame in cells.items()}
-    records = []
-    for row in annex.rows:
-        values = {key: column[row.code] for key, column in columns.items()}
-        for unit, label, state in zip(base.index, base["label"], base["state"]):
-            item = {"label": label, "state": state, "section": row.label}
-            item |= {key: column[unit] for key, column in values.items()}
-            records.append(item)
+    # One block of rows per annex row (a section), one row per unit in each.
+    blocks = [pd.DataFrame({"label": base["label"].to_numpy(dtype=object),
+                            "state": base["state"].to_numpy(dtype=object), "section": row.label}
+                           | {key: frame[row.code].to_numpy(dtype=object)
+                              for key, frame in cells.items()}, dtype=object)
+              for row in annex.rows]
+    columns = ["label", "state", "section", *(c.key for c in shown)]
+    rows = (pd.concat(blocks, ignore_index=True) if blocks
+            else pd.DataFrame(columns=columns, dtype=object))
     summed = [c.key for c in shown if c.aggregate == "sum"]
     return Table(
         code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
         columns=tuple(Col(c.key, c.title, kind=c.kind, width=c.width, wrap=c.kind == "text")
                       for c in shown),
-        rows=pd.DataFrame(records, columns=["label", "state", "section", *(c.key for c in shown)]),
-        unit_note=annex.unit_note, section_totals={k: Sum(subtotal=True) for k in summed},
+        rows=rows[columns], unit_note=annex.unit_note, section_totals={k: Sum(subtotal=True) for k in summed},
         footers=(Footer(f"Tổng kinh phí {src.total_label.lower()}", {k: Sum(subtotal=True)
                                                                    for k in summed}),),
         notes=(f"Nội dung do các xã báo cáo, giữ nguyên văn để huyện tổng hợp báo cáo. "
@@ -720,10 +754,24 @@ def _details_elsewhere(count: int) -> Table:
     ).finish()
 
 
+def _filled_inputs(cells: pd.DataFrame) -> np.ndarray:
+    """Input cells whose ``v`` is not blank (a number is never blank; else its clean value)."""
+    out = (cells["role"] == "input").to_numpy(copy=True)
+    text = pd.isna(cells["number"].to_numpy())
+    out[text] &= ~blank_mask(cells["value"].to_numpy(dtype=object)[text])
+    return out
+
+
 def details_table(src: Source) -> Table:
-    used = src.used[(src.used["role"] == "input") & ~src.used["v"].map(is_blank)]
-    if len(used) > DETAIL_SHEET_MAX_ROWS:
-        return _details_elsewhere(len(used))
+    filled = {code: _filled_inputs(part) for code, part in src.used_by_annex.items()}
+    count = sum(int(mask.sum()) for mask in filled.values())
+    if count > DETAIL_SHEET_MAX_ROWS:
+        return _details_elsewhere(count)
+    file, sheet = (src.frame[c].to_numpy(dtype=object) for c in ("file", "sheet"))
+    used = pd.concat([src.empty.assign(annex=None, file=None, sheet=None), *(
+        part[filled[code]].assign(annex=code, file=file[src.positions[code][filled[code]]],
+                                  sheet=sheet[src.positions[code][filled[code]]])
+        for code, part in src.used_by_annex.items())])
     order = {c: i for i, (c, _n) in enumerate(src.units)}
     annex_order = {code: i for i, code in enumerate(src.annexes)}
     used = used.assign(_u=used["unit_code"].map(order), _a=used["annex"].map(annex_order))

@@ -34,12 +34,30 @@ FooterGet = Callable[[str | None, int], object]
 
 def is_number(value: object) -> bool:
     """A real number (numpy scalars too), not a bool and not NaN."""
+    kind = type(value)
+    if kind is float:  # the common cases first: this runs for every cell of a table
+        return value == value
+    if kind is int:
+        return True
+    if value is None or kind is str:
+        return False
     return (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
             and not math.isnan(value))
 
 
 def is_blank(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def blank_mask(values: np.ndarray) -> np.ndarray:
+    """``is_blank`` of every item of an object array, without a Python call per item."""
+    values = np.asarray(values, dtype=object)
+    out = pd.isna(values)  # None and NaN; NaT or pd.NA too, which is_blank does not count
+    if out.any():
+        missing = values[out]
+        if not set(map(type, missing)) <= {type(None), float}:
+            out[out] = [is_blank(v) for v in missing]
+    return out | (values == "")
 
 
 def _num(value: object) -> float:
@@ -278,13 +296,20 @@ class Table:
             if col.key not in rows:
                 rows[col.key] = None
         rows = rows.astype(object).where(rows.notna(), None)
+        data = {key: rows[key].to_numpy(dtype=object) for key in rows.columns}
+        active = np.flatnonzero((rows["state"] == "").to_numpy())
+        i = 0
+
+        def get(_row: str | None, key: str) -> object:  # cell ``key`` of row ``i``
+            return data[key][i] if key in data else None
+
         for col in self.columns:
             if col.formula is None:
                 continue
-            values = []
-            for rec, active in zip(rows.to_dict("records"), rows["state"] == ""):
-                values.append(col.formula.evaluate(lambda _r, c, rec=rec: rec.get(c))
-                              if active else None)
+            values = np.full(len(rows), None, dtype=object)
+            for i in active:
+                values[i] = col.formula.evaluate(get)
+            data[col.key] = values
             rows[col.key] = pd.Series(values, index=rows.index, dtype=object)
         self.rows = rows
         self.footer_values = self._footers(rows)

@@ -120,6 +120,11 @@ def text_height(texts: Iterable[tuple[object, float]], max_lines: int = 25, *,
     lines = 1
     for text, width in texts:
         if isinstance(text, str) and text:
-            per_line = max(4.0, width * chars_per_width)
-            lines = max(lines, sum(-(-len(part) // int(per_line)) or 1 for part in text.split("\n")))
+            per_line = line_chars(width, chars_per_width)
+            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in text.split("\n")))
     return line_height * min(lines, max_lines)
+
+
+def line_chars(width: float, chars_per_width: float = 0.95) -> int:
+    """Characters ``text_height`` fits on one line of a column ``width`` wide."""
+    return int(max(4.0, width * chars_per_width))

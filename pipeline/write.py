@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import TEMPLATE_VERSION, __version__
+from pipeline import TEMPLATE_VERSION, __version__, values_csv
 from pipeline.findings import Finding
 from pipeline.run import RunResult
 
@@ -89,29 +89,10 @@ def write_findings_csv(findings: list[Finding], path: Path) -> None:
     frame.to_csv(path, index=False, encoding="utf-8-sig")
 
 
-VALUE_COLUMNS = ["unit_code", "unit_name", "annex", "row_code", "column", "value", "file", "cell"]
-
-
-def values_frame(result: RunResult) -> pd.DataFrame:
-    """The tidy data: every usable value with its unit, annex, row, column, file and cell."""
-    cells = result.cells
-    if cells.empty:
-        return pd.DataFrame(columns=VALUE_COLUMNS)
-    used = cells[cells["usable"] & cells["value"].notna() & (cells["value"].astype(str) != "")]
-    names = {u.code: u.name for u in result.settings.registry.units}
-    frame = used.assign(unit_name=used["unit_code"].map(names).fillna(""))
-    frame = frame.assign(value=frame["value"].map(_csv_value))
-    return frame[VALUE_COLUMNS]
-
-
-def _csv_value(value: object) -> object:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 def write_values_csv(result: RunResult, path: Path) -> None:
-    values_frame(result).to_csv(path, index=False, encoding="utf-8-sig")
+    """values.csv: every usable value with its unit, annex, row, column, file and cell."""
+    names = {u.code: u.name for u in result.settings.registry.units}
+    values_csv.write_values_csv(result.cells, names, path)
 
 
 def write_run_json(result: RunResult, path: Path, feedback: dict[str, str]) -> None:

@@ -12,12 +12,14 @@ the workbook refuses to turn strings into formulas, numbers or links anyway.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
@@ -27,11 +29,14 @@ from pipeline.consolidate import (
     CriteriaSummary, District, FundsSummary, OcopSummary, consolidate,
 )
 from pipeline.district_table import (
-    ERROR_MARK, Across, Average, Col, CountOf, Sum, Table, Total, Weighted, is_blank, is_number,
+    Across, Average, Col, CountOf, Sum, Table, Total, Weighted, is_blank, is_number,
+)
+from pipeline.fast_sheet import (
+    CellWriter, FastSheet, formula_template, formula_writer, value_writer,
 )
 from pipeline.run import STATUS_ERROR, STATUS_MISSING, STATUS_WARN, RunResult
 from pipeline.sheet_layout import (
-    BLANK_DATE, set_page, text_height, write_heading, write_signature, write_title,
+    BLANK_DATE, line_chars, set_page, text_height, write_heading, write_signature, write_title,
 )
 from pipeline.styles import GROUP_FILL, HEADER_FILL, NUM_FORMATS, Styles
 from pipeline.textutil import strip_unit_prefix
@@ -46,6 +51,8 @@ STATE_COLOR = "#C00000"
 STATUS_FILLS = {STATUS_MISSING: "#F4CCCC", STATUS_ERROR: "#FFC7CE", STATUS_WARN: "#FFEB9C"}
 CHART_HEIGHT = 320
 DEFAULT_ROW_PT = 15.75
+#: Characters of wrapped Times New Roman text per unit of column width (row heights).
+CHARS_PER_WIDTH = 1.15
 
 
 def write_summary(result: RunResult, path: Path, district: District | None = None) -> Path:
@@ -76,6 +83,10 @@ def write_summary(result: RunResult, path: Path, district: District | None = Non
     return Path(path)
 
 
+def _add_sheet(book: Workbook, name: str) -> Worksheet:
+    return book.add_worksheet(name, worksheet_class=FastSheet)
+
+
 def _created(result: RunResult) -> datetime:
     started = getattr(result, "started", None)
     return started if isinstance(started, datetime) else datetime.now().replace(microsecond=0)
@@ -85,7 +96,7 @@ def _created(result: RunResult) -> datetime:
 
 
 def _write_status(book: Workbook, page: _Page, table: Table) -> None:
-    ws = book.add_worksheet(table.sheet)
+    ws = _add_sheet(book, table.sheet)
     placed = page.open_sheet(ws, table)
     col = placed.col["tinh_trang"]
     for status, fill in STATUS_FILLS.items():
@@ -97,7 +108,7 @@ def _write_status(book: Workbook, page: _Page, table: Table) -> None:
 
 def _write_criteria(book: Workbook, page: _Page, summary: CriteriaSummary) -> None:
     table = summary.table
-    ws = book.add_worksheet(table.sheet)
+    ws = _add_sheet(book, table.sheet)
     placed = page.open_sheet(ws, table)
     row = _write_bands(ws, page, summary, placed, placed.end + 1)
     chart = book.add_chart({"type": "bar"})
@@ -146,14 +157,14 @@ def _write_bands(ws: Worksheet, page: _Page, summary: CriteriaSummary, placed: _
 
 def _write_table_sheet(book: Workbook, page: _Page, table: Table) -> None:
     """A sheet holding one table and nothing else (TH03, TH05, TH06, TH08, TH09)."""
-    ws = book.add_worksheet(table.sheet)
+    ws = _add_sheet(book, table.sheet)
     placed = page.open_sheet(ws, table)
     page.close_sheet(ws, placed, placed.end + 1)
 
 
 def _write_funds(book: Workbook, page: _Page, funds: FundsSummary) -> None:
     first, *more = funds.tables
-    ws = book.add_worksheet(first.sheet)
+    ws = _add_sheet(book, first.sheet)
     placed = page.open_sheet(ws, first)
     blocks = [placed]
     for table in more:
@@ -206,7 +217,7 @@ def _write_sources(ws: Worksheet, page: _Page, funds: FundsSummary, blocks: list
 
 
 def _write_ocop(book: Workbook, page: _Page, ocop: OcopSummary) -> None:
-    ws = book.add_worksheet(ocop.stars.sheet)
+    ws = _add_sheet(book, ocop.stars.sheet)
     placed = page.open_sheet(ws, ocop.stars, widths_from=(ocop.stars, ocop.products))
     products = _draw_table(ws, page, ocop.products, placed.end + 1, autofilter=False)
     if products.last >= products.first:
@@ -235,16 +246,18 @@ def _count_products(ws: Worksheet, page: _Page, ocop: OcopSummary, stars: _Place
     codes = _abs_range(products.first, products.last, products.col[ocop.code_key])
     marks = _abs_range(products.first, products.last, products.col[ocop.star_key])
     fmt = page.styles.cell(kind="int")
-    for (unit, rec), r in zip(ocop.stars.rows.iterrows(), stars.rows):
-        if rec["state"]:
-            continue
-        for key, star in ocop.star_of.items():
-            ws.write_formula(r, stars.col[key], f'=COUNTIFS({codes},"{unit}",{marks},{star})', fmt,
-                             rec[key])
+    rows = ocop.stars.rows
+    states = rows["state"].to_numpy(dtype=object)
+    for key, star in ocop.star_of.items():
+        counts = rows[key].to_numpy(dtype=object)
+        for unit, state, count, r in zip(rows.index, states, counts, stars.rows):
+            if not state:
+                ws.write_formula(r, stars.col[key], f'=COUNTIFS({codes},"{unit}",{marks},{star})',
+                                 fmt, count)
 
 
 def _write_details(book: Workbook, page: _Page, table: Table) -> None:
-    ws = book.add_worksheet(table.sheet)
+    ws = _add_sheet(book, table.sheet)
     placed = page.open_sheet(ws, table)
     set_page(ws, len(placed.widths) - 1, placed.end, (placed.top, placed.header_end))
 
@@ -285,12 +298,19 @@ class _Page:
         return placed
 
     def coverage(self, table: Table) -> str:
-        units = self.result.units
         registry = self.settings.registry.units
-        codes = {r.code for r in registry}
-        used = sum(1 for u in units.itertuples(index=False) if u.usable and u.unit_code in codes)
-        text = f"Tổng hợp {used}/{len(registry)} đơn vị có báo cáo sử dụng được"
+        text = f"Tổng hợp {self.used_units}/{len(registry)} đơn vị có báo cáo sử dụng được"
         return f"{table.note}. {text}" if table.note else text
+
+    @functools.cached_property
+    def used_units(self) -> int:
+        """Registry units whose file is used (counted once, not once per sheet)."""
+        units = self.result.units
+        if units.empty:
+            return 0
+        codes = {r.code for r in self.settings.registry.units}
+        return sum(1 for usable, code in zip(units["usable"].tolist(), units["unit_code"].tolist())
+                   if usable and code in codes)
 
     def close_sheet(self, ws: Worksheet, placed: _Placed, row: int, chart=None,
                     chart_height: int = CHART_HEIGHT) -> None:
@@ -444,43 +464,53 @@ def _rotated_height(col: Col) -> float:
 
 
 def _draw_rows(ws: Worksheet, page: _Page, table: Table, placed: _Placed) -> int:
-    r = placed.first
-    sections = "section" in table.rows
-    current, number = object(), 0
-    wrap = [c for c in table.columns if c.wrap]
-    for rec in table.rows.to_dict("records"):
-        if sections and rec["section"] != current:
-            current, number = rec["section"], 0
+    """A row per line of ``table.rows``: STT, the unit, then its cells or its state across."""
+    rows = table.rows
+    labels = rows["label"].to_numpy(dtype=object)
+    states = rows["state"].to_numpy(dtype=object)
+    sections = rows["section"].to_numpy(dtype=object) if "section" in rows else None
+    writers = [_column_writer(ws, page, placed, c, rows[c.key].to_numpy(dtype=object))
+               for c in table.columns]
+    # Wrapped texts, and the rows where one of them is longer than a line (a taller row).
+    wrapped = [(rows[c.key].to_numpy(dtype=object), c.width) for c in table.columns if c.wrap]
+    wrapped.append((labels, LABEL_WIDTH))
+    tall = np.zeros(len(rows), dtype=bool)
+    for values, width in wrapped:
+        fit = _one_line(width)
+        tall |= np.fromiter((isinstance(t, str) and (len(t) > fit or "\n" in t) for t in values),
+                            dtype=bool, count=len(values))
+    stt, label_fmt, state_fmt = page.styles.cell(kind="int"), page.styles.cell(wrap=True), page.state()
+    r, current, number = placed.first, object(), 0
+    for i in range(len(rows)):
+        if sections is not None and sections[i] != current:
+            current, number = sections[i], 0
             _draw_section(ws, page, table, placed, r, current)
             r += 1
         number += 1
-        ws.write_number(r, 0, number, page.styles.cell(kind="int"))
-        ws.write_string(r, 1, str(rec["label"]), page.styles.cell(wrap=True))
+        ws.write_number(r, 0, number, stt)
+        ws.write_string(r, 1, str(labels[i]), label_fmt)
         placed.rows.append(r)
-        if rec["state"]:
-            _box(ws, r, 2, r, placed.last_col, rec["state"], page.state())
+        if states[i]:
+            _box(ws, r, 2, r, placed.last_col, states[i], state_fmt)
         else:
-            for c in table.columns:
-                _draw_cell(ws, page, placed, r, c, rec)
-            height = _height([(rec.get(c.key), c.width) for c in wrap]
-                             + [(rec["label"], LABEL_WIDTH)])
-            if height > DEFAULT_ROW_PT:
-                ws.set_row(r, height)
+            for write in writers:
+                write(r, i)
+            if tall[i]:
+                height = _height([(values[i], width) for values, width in wrapped])
+                if height > DEFAULT_ROW_PT:
+                    ws.set_row(r, height)
         r += 1
     return r
 
 
-def _draw_cell(ws: Worksheet, page: _Page, placed: _Placed, r: int, c: Col,
-               rec: Mapping[str, object]) -> None:
+def _column_writer(ws: Worksheet, page: _Page, placed: _Placed, c: Col, values) -> CellWriter:
+    """How the cells of column ``c`` are written: a live formula, or the value with its format."""
     j = placed.col[c.key]
-    value = rec.get(c.key)
     if c.formula is not None:
-        text = c.formula.excel(lambda _row, key: xl_rowcol_to_cell(r, placed.col[key]))
-        ws.write_formula(r, j, text, page.data(c), _cached(value))
-    elif isinstance(value, (date, datetime)) and c.kind != "date":
-        _write_value(ws, r, j, value, page.styles.cell(kind="date"), page.mark())
-    else:
-        _write_value(ws, r, j, value, page.data(c), page.mark())
+        return formula_writer(ws, j, formula_template(c.formula, placed.col), values, page.data(c),
+                              _cached)
+    date_fmt = page.data(c) if c.kind == "date" else page.styles.cell(kind="date")
+    return value_writer(ws, j, values, page.data(c), page.mark(), date_fmt)
 
 
 def _draw_section(ws: Worksheet, page: _Page, table: Table, placed: _Placed, r: int,
@@ -539,22 +569,6 @@ def _total_kind(total: Total, col: Col) -> str:
 # Cells
 
 
-def _write_value(ws: Worksheet, r: int, c: int, value: object, fmt, mark_fmt) -> None:
-    """One value; text always as a string (commune text may start with "=")."""
-    if is_blank(value):
-        ws.write_blank(r, c, None, fmt)
-    elif value == ERROR_MARK:
-        ws.write_string(r, c, ERROR_MARK, mark_fmt)
-    elif isinstance(value, datetime):
-        ws.write_datetime(r, c, value, fmt)
-    elif isinstance(value, date):
-        ws.write_datetime(r, c, datetime.combine(value, datetime.min.time()), fmt)
-    elif is_number(value):
-        ws.write_number(r, c, float(value), fmt)
-    else:
-        ws.write_string(r, c, str(value), fmt)
-
-
 def _cached(value: object) -> object:
     """The value stored with a formula: numbers and text as they are, nothing as ""."""
     if is_number(value):
@@ -589,7 +603,12 @@ def _abs_range(first: int, last: int, col: int) -> str:
 
 def _height(texts, max_lines: int = 24) -> float:
     """Row height for wrapped Times New Roman text (narrower than the font widths are measured in)."""
-    return text_height(texts, max_lines, chars_per_width=1.15, line_height=15.5)
+    return text_height(texts, max_lines, chars_per_width=CHARS_PER_WIDTH, line_height=15.5)
+
+
+def _one_line(width: float) -> int:
+    """The longest text ``_height`` keeps on one line (the default height) in a column ``width``."""
+    return line_chars(width, CHARS_PER_WIDTH)
 
 
 def _px(width: float) -> int:

@@ -1,0 +1,116 @@
+"""The fast cell writers store exactly what the plain xlsxwriter calls store."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import numpy as np
+import openpyxl
+import pytest
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from pipeline.district_table import ERROR_MARK, SumColumns
+from pipeline.fast_sheet import (
+    FastSheet, formula_template, formula_writer, value_writer, write_value,
+)
+
+FORMULAS = [
+    "=SUM(C10,D10)",
+    '=IF(N(D5)=0,"",ROUND(N(C5)/D5*100,1))',
+    '=COUNTIFS($C$9:$C$20,"15601",$E$9:$E$20,3)',
+    "{=SUM(A1:A3*B1:B3)}",
+    "=SORT(A1:A9)",
+    "=XLOOKUP(A1,B1:B9,C1:C9)",
+    "=_xlfn.SINGLE(A1)",
+    "=SINGLE(A1)",
+    "=MAPX(A1)+MAP(A1)",
+    "=SUMIFS(A:A,B:B,\"SORT(\")",
+]
+VALUES = [1.5, 2.0, float("nan"), float("inf"), 3, True, None, "", "text", "=HYPERLINK(\"x\")",
+          ERROR_MARK, date(2024, 3, 1), datetime(2024, 5, 6, 7, 8), np.float64(4.25), np.int64(7)]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_formula_sheet_prepares_formulas_like_xlsxwriter(tmp_path, formula):
+    book = xlsxwriter.Workbook(str(tmp_path / "f.xlsx"))
+    fast, plain = book.add_worksheet("a", worksheet_class=FastSheet), book.add_worksheet("b")
+    assert isinstance(plain, Worksheet) and not isinstance(plain, FastSheet)
+    assert fast._prepare_formula(formula) == plain._prepare_formula(formula)
+    assert fast._prepare_formula(formula, True) == plain._prepare_formula(formula, True)
+    book.close()
+
+
+def test_formula_template_gives_the_row_formula():
+    cols = {"a": 2, "b": 30}
+    template = formula_template(SumColumns(("a", "b")), cols)
+    assert template.replace("\x00", "12") == "=SUM(C12,AE12)"
+
+
+def _cells(path):
+    ws = openpyxl.load_workbook(path)["s"]
+    return [(c.value, c.number_format, c.font.color.rgb if c.font.color else None)
+            for row in ws.iter_rows() for c in row]
+
+
+def test_value_writer_matches_write_value(tmp_path):
+    options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    paths = []
+    for fast in (True, False):
+        path = tmp_path / f"{fast}.xlsx"
+        book = xlsxwriter.Workbook(str(path), options)
+        ws = book.add_worksheet("s", worksheet_class=FastSheet)
+        fmt, mark = book.add_format({"num_format": "0.0"}), book.add_format({"font_color": "red"})
+        date_fmt = book.add_format({"num_format": "dd/mm/yyyy"})
+        values = np.array([*VALUES, "x"], dtype=object)[:-1]
+        write = value_writer(ws, 1, values, fmt, mark, date_fmt)
+        for i, value in enumerate(values):
+            if value == float("inf"):
+                continue  # xlsxwriter refuses it either way
+            if fast:
+                write(i, i)
+            else:
+                chosen = date_fmt if isinstance(value, date) else fmt
+                write_value(ws, i, 1, value, chosen, mark)
+        formula = formula_writer(ws, 2, "=B\x00*2", values, fmt, lambda v: 0)
+        formula(0, 0)
+        book.close()
+        paths.append(path)
+    assert _cells(paths[0]) == _cells(paths[1])
+
+
+def test_fast_sheet_writes_the_same_xml_as_a_plain_worksheet(tmp_path):
+    """Every kind of cell, with and without a format, row and column formats, a merged range."""
+    import zipfile
+
+    options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    parts = []
+    for cls in (FastSheet, Worksheet):
+        path = tmp_path / f"{cls.__name__}.xlsx"
+        book = xlsxwriter.Workbook(str(path), options)
+        ws = book.add_worksheet("s", worksheet_class=cls)
+        fmt, other = book.add_format({"border": 1}), book.add_format({"bold": True})
+        ws.set_row(3, 30, other)
+        ws.set_column(5, 5, 12, other)
+        for r in range(6):
+            for c, fmt_ in enumerate((fmt, None)):
+                col = 2 * c
+                ws.write_number(r, col, r * 1.5 + 1e-9 * r, fmt_)
+                ws.write_string(r, col + 1, f'<&"x{r % 3}">\n', fmt_)
+                ws.write_blank(r, col + 4, None, fmt_)
+                ws.write_formula(r, col + 6, f"=A{r + 1}*2", fmt_, r * 3)
+                ws.write_boolean(r, col + 8, bool(r % 2), fmt_)
+                ws.write_datetime(r, col + 10, datetime(2024, 1, r + 1), fmt_)
+        ws.write_number(6, 5, 1e300)
+        ws.write_string(7, 5, "no format, column format")
+        ws.merge_range(8, 0, 9, 3, "merged", fmt)
+        ws.set_row(12, 40)          # a row with a height and no cells
+        ws.set_row(20, None, fmt)   # a row format and no cells
+        for col in (30, 3, 17):     # written right to left, across span blocks of 16 rows
+            ws.write_number(33, col, col, fmt)
+            ws.write_string(50, col, "x", None if col == 3 else fmt)
+        ws.set_row(33, 25)
+        book.close()
+        with zipfile.ZipFile(path) as z:
+            parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
+    assert parts[0] == parts[1]
