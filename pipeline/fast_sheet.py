@@ -8,12 +8,11 @@ xlsxwriter call.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 from pipeline.annexes.formulas import Formula
@@ -28,24 +27,6 @@ _REWRITTEN = re.compile(
 )
 #: Cell types ``FastSheet`` writes itself.
 _DIRECT = (CellNumberTuple, CellStringTuple, CellBlankTuple)
-def _cell_xml(ref: str, cell) -> str | None:
-    """The <c> element of a number, shared string or blank with a cell format, else None."""
-    kind = type(cell)
-    if kind not in _DIRECT or cell.format is None:
-        return None
-    style = cell.format._get_xf_index()
-    if kind is CellNumberTuple:
-        return f'<c r="{ref}" s="{style}"><v>{cell.number:.16G}</v></c>'
-    if kind is CellStringTuple:  # ``string`` is the index in the shared strings
-        return f'<c r="{ref}" s="{style}" t="s"><v>{cell.string}</v></c>'
-    return f'<c r="{ref}" s="{style}"/>'
-
-
-@functools.cache
-def _col_name(col: int) -> str:
-    return xl_col_to_name(col)
-
-
 #: Stands for the row number in a formula template (never part of a formula's own text).
 ROW = "\x00"
 
@@ -57,56 +38,24 @@ class FastSheet(Worksheet):
     """A worksheet with two of xlsxwriter's inner loops made cheaper, for the same file.
 
     ``write_formula`` skips the renaming of dynamic-array functions when none can be in the
-    formula. When the workbook is saved, the row spans come from each row's first and last column,
-    and numbers, shared strings and blanks with a cell format (nearly every cell we write) are put
-    out as one string per row; any other cell, and any sheet with comments or in constant_memory
-    mode, goes through xlsxwriter. xlsxwriter is pinned (pyproject.toml) and
-    tests/test_fast_sheet.py compares the files of both.
+    formula. When the workbook is saved, numbers, shared strings and blanks with a cell format
+    (nearly every cell we write) are put out directly; any other cell goes through xlsxwriter.
+    xlsxwriter is pinned (pyproject.toml) and tests/test_fast_sheet.py compares both paths.
     """
 
-    def _write_rows(self) -> None:
-        """xlsxwriter's loop over rows and cells, with the common cells written in one go."""
-        if self.constant_memory or self.comments:
-            super()._write_rows()
+    def _write_cell(self, row: int, col: int, cell) -> None:
+        kind = type(cell)
+        if kind not in _DIRECT or cell.format is None or self.constant_memory:
+            super()._write_cell(row, col, cell)
             return
-        self._calculate_spans()
-        write, table, info = self.fh.write, self.table, self.row_info
-        for row in range(self.dim_rowmin, self.dim_rowmax + 1):
-            cells = table[row]
-            if not cells and row not in info:
-                continue
-            span = self.row_spans.get(row // 16)
-            if not cells:
-                self._write_empty_row(row, span, info.get(row))
-                continue
-            self._write_row(row, span, info.get(row))
-            number, parts = str(row + 1), []
-            for col in sorted(cells):
-                cell = cells[col]
-                xml = _cell_xml(_col_name(col) + number, cell)
-                if xml is None:  # any other kind of cell: xlsxwriter writes it
-                    write("".join(parts))
-                    parts = []
-                    self._write_cell(row, col, cell)
-                else:
-                    parts.append(xml)
-            write("".join(parts))
-            self._xml_end_tag("row")
-
-    def _calculate_spans(self) -> None:
-        """The first and last used column of each block of 16 rows ("1:12"), as xlsxwriter has it."""
-        if self.comments:
-            super()._calculate_spans()
-            return
-        spans: dict[int, tuple[int, int]] = {}
-        for row, cells in self.table.items():
-            if cells:
-                low, high = min(cells), max(cells)
-                if row // 16 in spans:
-                    was = spans[row // 16]
-                    low, high = min(low, was[0]), max(high, was[1])
-                spans[row // 16] = (low, high)
-        self.row_spans = {block: f"{low + 1}:{high + 1}" for block, (low, high) in spans.items()}
+        ref = xl_rowcol_to_cell_fast(row, col)
+        style = cell.format._get_xf_index()
+        if kind is CellNumberTuple:
+            self.fh.write(f'<c r="{ref}" s="{style}"><v>{cell.number:.16G}</v></c>')
+        elif kind is CellStringTuple:  # ``string`` is the index in the shared strings
+            self.fh.write(f'<c r="{ref}" s="{style}" t="s"><v>{cell.string}</v></c>')
+        else:
+            self.fh.write(f'<c r="{ref}" s="{style}"/>')
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         if self.use_future_functions or expand_future_functions:
