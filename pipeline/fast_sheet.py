@@ -1,9 +1,10 @@
-"""Writing many cells quickly with xlsxwriter: cheaper inner loops and one writer per column.
+"""Writing many cells quickly with xlsxwriter: a cheaper formula path and one writer per column.
 
-A district table at national scale has ~2 million cells. ``FastSheet`` gives the same file as a
-plain worksheet with less work per cell (see there); ``value_writer`` and ``formula_writer`` pick
-the format and the write call of a column once, so the per-cell work is one type check and one
-xlsxwriter call.
+A district table at national scale has ~2 million cells. ``write_formula`` runs ~30 regular
+expressions per formula (the dynamic-array functions it renames to ``_xlfn.…``); ``FormulaSheet``
+skips them when one search shows none of those names can be in the formula, which gives the same
+stored formula. ``column_writer`` picks the format and the write call of a column once, so the
+per-cell work is one type check and one xlsxwriter call.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
-from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple, Worksheet
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from pipeline.annexes.formulas import Formula
 from pipeline.district_table import ERROR_MARK, is_blank, is_number
@@ -25,8 +26,6 @@ _REWRITTEN = re.compile(
     r"|MAP|RANDARRAY|REDUCE|SCAN|INGLE|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|TEXTSPLIT|TOCOL|TOROW"
     r"|UNIQUE|VSTACK|WRAPCOLS|WRAPROWS|XLOOKUP)\("
 )
-#: Cell types ``FastSheet`` writes itself.
-_DIRECT = (CellNumberTuple, CellStringTuple, CellBlankTuple)
 #: Stands for the row number in a formula template (never part of a formula's own text).
 ROW = "\x00"
 
@@ -34,28 +33,8 @@ ROW = "\x00"
 CellWriter = Callable[[int, int], None]
 
 
-class FastSheet(Worksheet):
-    """A worksheet with two of xlsxwriter's inner loops made cheaper, for the same file.
-
-    ``write_formula`` skips the renaming of dynamic-array functions when none can be in the
-    formula. When the workbook is saved, numbers, shared strings and blanks with a cell format
-    (nearly every cell we write) are put out directly; any other cell goes through xlsxwriter.
-    xlsxwriter is pinned (pyproject.toml) and tests/test_fast_sheet.py compares both paths.
-    """
-
-    def _write_cell(self, row: int, col: int, cell) -> None:
-        kind = type(cell)
-        if kind not in _DIRECT or cell.format is None or self.constant_memory:
-            super()._write_cell(row, col, cell)
-            return
-        ref = xl_rowcol_to_cell_fast(row, col)
-        style = cell.format._get_xf_index()
-        if kind is CellNumberTuple:
-            self.fh.write(f'<c r="{ref}" s="{style}"><v>{cell.number:.16G}</v></c>')
-        elif kind is CellStringTuple:  # ``string`` is the index in the shared strings
-            self.fh.write(f'<c r="{ref}" s="{style}" t="s"><v>{cell.string}</v></c>')
-        else:
-            self.fh.write(f'<c r="{ref}" s="{style}"/>')
+class FormulaSheet(Worksheet):
+    """A worksheet whose ``write_formula`` skips xlsxwriter's renaming when nothing needs it."""
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         if self.use_future_functions or expand_future_functions:

@@ -32,7 +32,7 @@ from pipeline.district_table import (
     Across, Average, Col, CountOf, Sum, Table, Total, Weighted, is_blank, is_number,
 )
 from pipeline.fast_sheet import (
-    CellWriter, FastSheet, formula_template, formula_writer, value_writer,
+    CellWriter, FormulaSheet, formula_template, formula_writer, value_writer,
 )
 from pipeline.run import STATUS_ERROR, STATUS_MISSING, STATUS_WARN, RunResult
 from pipeline.sheet_layout import (
@@ -84,7 +84,7 @@ def write_summary(result: RunResult, path: Path, district: District | None = Non
 
 
 def _add_sheet(book: Workbook, name: str) -> Worksheet:
-    return book.add_worksheet(name, worksheet_class=FastSheet)
+    return book.add_worksheet(name, worksheet_class=FormulaSheet)
 
 
 def _created(result: RunResult) -> datetime:
