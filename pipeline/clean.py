@@ -65,12 +65,15 @@ def normalize_file(reads: Sequence[AnnexRead], slots: Slots, *, unit_code: str, 
     """The cells of one workbook, typed (``CellBlock``), and notes on what normalizing changed.
 
     Numbers Excel already typed (the common case) and blank cells pass straight through; the
-    other cells go through the parser, one call per distinct (raw, kind, choices) per process.
+    other cells go through the parser, once per distinct (slot, raw) in a process.
     """
     block = CellBlock()
     notes: list[Finding] = []
-    kinds, numeric, choices, roles = slots.kinds, slots.numeric, slots.choices, slots.roles
+    numeric = slots.numeric
     nan = float("nan")
+    value_at, value_of = block.value.at, block.value.values
+    raw_at, raw_of = block.raw.at, block.raw.values
+    code_at, code_of = block.code.at, block.code.values
     for read in reads:
         if not read.slot:
             continue
@@ -86,25 +89,56 @@ def normalize_file(reads: Sequence[AnnexRead], slots: Slots, *, unit_code: str, 
         numbers = [raw if ok else nan for raw, ok in zip(read.raw, typed)]
         present = [raw is not None for raw in read.raw]
         for i in [i for i, (raw, ok) in enumerate(zip(read.raw, typed)) if raw is not None and not ok]:
-            raw, slot, at = read.raw[i], read.slot[i], base + i
-            parsed = _parse(raw, kinds[slot], choices[slot])
-            value = parsed.value if parsed.ok else None
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                numbers[i] = float(value)
+            raw, slot = read.raw[i], read.slot[i]
+            number, value, is_present, code, note = _clean(slots, slot, raw)
+            at = base + i
+            if number is not None:
+                numbers[i] = number
             elif value is not None:
-                block.value.add(at, value)
-            if isinstance(raw, str) and not raw.strip():
+                value_at.append(at)
+                value_of.append(value)
+            else:
+                raw_at.append(at)
+                raw_of.append(raw)
+            if not is_present:
                 present[i] = False
-            if value is None:
-                block.raw.add(at, raw)
-            if parsed.code is not None:
-                block.code.add(at, parsed.code)
-            if parsed.ok and parsed.note and roles[slot] == "input" and parsed.code not in QUIET:
-                code = "text-legacy-font" if parsed.code in ("text-tcvn3", "text-vni") else "value-normalized"
+            if code is not None:
+                code_at.append(at)
+                code_of.append(code)
+            if note is not None:
                 notes.append(Finding.make(
-                    code, unit_code=unit_code, file=file, sheet=read.sheet or "",
-                    cell=xl_rowcol_to_cell(read.row[i], read.col[i]), note=parsed.note,
-                    level=WARNING if parsed.code in DOUBTFUL else None))
+                    note[0], unit_code=unit_code, file=file, sheet=read.sheet or "",
+                    cell=xl_rowcol_to_cell(read.row[i], read.col[i]), note=note[1], level=note[2]))
         block.number.extend(numbers)
         block.present.extend(present)
     return block, notes
+
+
+_CLEAN: dict[tuple[int, int, object], tuple] = {}
+
+
+def _clean(slots: Slots, slot: int, raw: object) -> tuple:
+    """(number or None, clean non-numeric value or None, typed something, parse code, note to
+    report as (code, text, level) or None) for ``raw`` in ``slot``; cached per (slot, raw)."""
+    key = (id(slots), slot, raw)
+    try:
+        return _CLEAN[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value: not cached
+        key = None
+    parsed = _parse(raw, slots.kinds[slot], slots.choices[slot])
+    value = parsed.value if parsed.ok else None
+    number = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number, value = float(value), None
+    note = None
+    if parsed.ok and parsed.note and slots.roles[slot] == "input" and parsed.code not in QUIET:
+        code = "text-legacy-font" if parsed.code in ("text-tcvn3", "text-vni") else "value-normalized"
+        note = (code, parsed.note, WARNING if parsed.code in DOUBTFUL else None)
+    out = (number, value, not (isinstance(raw, str) and not raw.strip()), parsed.code, note)
+    if key is not None:
+        if len(_CLEAN) > 200_000:  # bounded: distinct texts of a national run fit many times over
+            _CLEAN.clear()
+        _CLEAN[key] = out
+    return out

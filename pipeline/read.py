@@ -488,10 +488,11 @@ def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: A
         return
     rows, plans, expected = _fixed_plan(annex, slots)
     at = location.columns
+    plans = _placed(annex, plans, at)
     value_cols = [at[c.key] for c in annex.columns if c.role != "label" and c.key in at]
     width = max(value_cols + [code_col]) + 1
     sheet = location.sheet
-    slot_of, item_of, row_of, col_of, raw_of = out.slot, out.item, out.row, out.col, out.raw
+    slot_of, row_of, col_of, raw_of = out.slot, out.row, out.col, out.raw
     seen: set[str] = set()
     for r in data_rows:
         line = grid[r] if r < len(grid) else []
@@ -511,25 +512,39 @@ def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: A
                                              cell=xl_rowcol_to_cell(r, code_col), note=code))
             continue
         seen.add(code)
-        for key, slot, keep_blank in plan:
-            c = at.get(key)
-            if c is None:
-                continue
+        for c, slot, keep_blank in plan:
             value = line[c]
             if value == "":
                 if not keep_blank:
                     continue
                 value = None
             slot_of.append(slot)
-            item_of.append(0)
             row_of.append(r)
             col_of.append(c)
             raw_of.append(value)
+    out.item.extend([0] * (len(slot_of) - len(out.item)))
     for row in annex.rows:
         if row.code not in seen and row.code in expected:
             out.findings.append(Finding.make("row-missing", sheet=sheet,
                                              cell=xl_rowcol_to_cell(location.header_row, code_col),
                                              note=row.code))
+
+
+_PLACED: dict[tuple, dict[str, tuple[tuple[int, int, bool], ...]]] = {}
+
+
+def _placed(annex: Annex, plans: dict[str, tuple], columns: dict[str, int]) -> dict[str, tuple]:
+    """The row plans with each column's position in this sheet: (column index, slot, kept when
+    blank); cached per layout, and nearly every workbook has the template's."""
+    key = (id(plans), tuple(columns.items()))
+    placed = _PLACED.get(key)
+    if placed is None:
+        placed = {code: tuple((columns[k], slot, keep) for k, slot, keep in plan if k in columns)
+                  for code, plan in plans.items()}
+        if len(_PLACED) > 256:
+            _PLACED.clear()
+        _PLACED[key] = placed
+    return placed
 
 
 _PLANS: dict[tuple[int, int], tuple] = {}
