@@ -44,6 +44,9 @@ class Cells:
     @classmethod
     def of(cls, values: Iterable[object]) -> Cells:
         """Cells of plain values (a list, a Series); their numbers are worked out when first read."""
+        to_numpy = getattr(values, "to_numpy", None)
+        if to_numpy is not None:  # a Series: no Python loop over a pandas string array
+            return cls(to_numpy(dtype=object))
         values = list(values)
         array = np.empty(len(values), dtype=object)
         array[:] = values
