@@ -475,6 +475,12 @@ def _data_rows(grid: list[list[Any]], location: Location) -> range:
     return range(start, last + 1)
 
 
+def _line(grid: list[list[Any]], r: int, width: int) -> list[Any]:
+    """Row ``r`` of the grid, padded with "" to at least ``width`` cells."""
+    line = grid[r] if r < len(grid) else []
+    return line if len(line) >= width else list(line) + [""] * (width - len(line))
+
+
 def _code_text(value: Any) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
@@ -495,9 +501,7 @@ def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: A
     slot_of, row_of, col_of, raw_of = out.slot, out.row, out.col, out.raw
     seen: set[str] = set()
     for r in data_rows:
-        line = grid[r] if r < len(grid) else []
-        if len(line) < width:
-            line = list(line) + [""] * (width - len(line))
+        line = _line(grid, r, width)
         code = _code_text(line[code_col] if line[code_col] != "" else None)
         plan = plans.get(code)
         if plan is None:
@@ -585,9 +589,7 @@ def _read_list(grid, annex: Annex, location: Location, data_rows: range, out: An
     slot_of, item_of, row_of, col_of, raw_of = out.slot, out.item, out.row, out.col, out.raw
     n = 0
     for r in data_rows:
-        line = grid[r] if r < len(grid) else []
-        if len(line) < width:
-            line = list(line) + [""] * (width - len(line))
+        line = _line(grid, r, width)
         if all(line[c] in ("", None) for c in inputs):
             continue
         n += 1
