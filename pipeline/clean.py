@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
 
-
 from pipeline.cells import CellBlock
 from pipeline.findings import WARNING, Finding
 from pipeline.normalize import Parsed, clean_text, parse_choice, parse_number

@@ -16,10 +16,10 @@ from pipeline import TEMPLATE_VERSION
 from pipeline.annexes import Annex, load_annexes
 from pipeline.cells import CellBlock
 from pipeline.clean import normalize_file
-from pipeline.slots import Slots, default_slots
 from pipeline.findings import Finding
 from pipeline.read import AnnexRead, Cell, ReadError, Workbook, read_annex
 from pipeline.registry import Registry
+from pipeline.slots import Slots, default_slots
 from pipeline.textutil import fold
 
 #: Template versions the reader maps by column titles (same layout family).

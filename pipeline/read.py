@@ -305,13 +305,6 @@ def _as_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _cell(grid: list[list[Any]], r: int, c: int) -> Any:
-    if r < len(grid) and c < len(grid[r]):
-        value = grid[r][c]
-        return None if value == "" else value
-    return None
-
-
 # Locating an annex
 
 

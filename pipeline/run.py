@@ -6,7 +6,6 @@ move it into ``output/`` only when all of it was written, so a failed run leaves
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -20,7 +19,6 @@ import pandas as pd
 
 from pipeline.annexes import load_annexes
 from pipeline.cells import cells_frame
-from pipeline.slots import default_slots
 from pipeline.discover import discover
 from pipeline.findings import ERROR, INFO, WARNING, Finding, cap_per_file
 from pipeline.intake import FileResult, intake_all
@@ -29,6 +27,7 @@ from pipeline.progress import progress
 from pipeline.rules import check_rules
 from pipeline.schema import validate_cells
 from pipeline.settings import Settings
+from pipeline.slots import default_slots
 from pipeline.textutil import ascii_name, strip_unit_prefix
 
 REPO = Path(__file__).resolve().parent.parent

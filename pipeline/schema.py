@@ -13,8 +13,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.annexes import Annex
-from pipeline.slots import default_slots
 from pipeline.findings import Finding
+from pipeline.slots import default_slots
 from pipeline.textutil import fold
 
 NUMERIC = ("int", "money", "number", "percent", "year")
