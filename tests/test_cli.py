@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
 
 from pipeline.cli import main
+from pipeline.run import (
+    SHORT_TABLE_UNITS, STATUS_ERROR, STATUS_MISSING, STATUS_OK, STATUS_WARN, print_summary,
+)
 
 
 def test_init_unknown_district_is_a_clear_vietnamese_error(tmp_path, capsys):
@@ -88,3 +96,32 @@ def test_failed_write_keeps_the_previous_output(tmp_path, samples, monkeypatch):
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before, "a failed run must leave the last good output untouched"
     assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
+
+
+def _units(n: int, problems: dict[int, str]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "unit_code": f"{i:05d}", "unit_name": f"Xã Số {i}", "status": problems.get(i, STATUS_OK),
+        "errors": int(problems.get(i) == STATUS_ERROR), "warnings": 0,
+        "file": "" if problems.get(i) == STATUS_MISSING else f"{i:05d}.xlsx"} for i in range(n)])
+
+
+@pytest.mark.parametrize("n, problems, listed", [
+    (16, {3: STATUS_ERROR}, 16),                                   # a district: every unit
+    (547, {5: STATUS_ERROR, 9: STATUS_MISSING, 400: STATUS_WARN}, 3),  # a province: the problems
+    (547, {}, 0),
+    (10040, {i: STATUS_MISSING for i in range(0, 10040, 7)}, SHORT_TABLE_UNITS),
+])
+def test_end_of_run_table_stays_short(capsys, n, problems, listed):
+    result = SimpleNamespace(units=_units(n, problems),
+                             outputs={"Báo cáo kiểm tra": "/x/output/KiemTra_Tinh_2024-H1.xlsx"})
+    print_summary(result)
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if re.match(r"^\d{5} ", line)]
+    assert len(rows) == listed
+    shown = {line.split()[0] for line in rows}
+    if n > SHORT_TABLE_UNITS:
+        wanted = [f"{i:05d}" for i in sorted(problems)][:SHORT_TABLE_UNITS]
+        assert shown == set(wanted)
+        assert "KiemTra_Tinh_2024-H1.xlsx" in out
+    tally = dict(re.findall(r"(Hợp lệ|Có lỗi|Có cảnh báo|Chưa nộp) ([\d.]+)", out.split("Tổng: ")[1]))
+    assert sum(int(v.replace(".", "")) for v in tally.values()) == n
