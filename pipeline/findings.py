@@ -128,6 +128,8 @@ class Finding:
              value: object = "", note: object = "", level: str | None = None) -> Finding:
         kind = CATALOGUE[code]
         shown = _show(value)
+        if isinstance(note, (int, float)) and not isinstance(note, bool):  # 12.0 reads "12"
+            note = _show(float(note))
         return cls(unit_code=unit_code, file=file, sheet=sheet, cell=cell, level=level or kind.level,
                    code=code, message=render(kind.template, value=shown, note=note), hint=kind.hint)
 
