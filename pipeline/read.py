@@ -369,9 +369,10 @@ def _template_location(book: Workbook, annex: Annex) -> Location | None:
     columns = _match_header(grid, HEADER_ROW, annex)
     if len(columns) != len(annex.columns):
         return None
-    # A fixed annex's signature block is two rows below its last row: look there first.
-    stop = FIRST_DATA_ROW + len(annex.rows) + 1 if annex.kind != "list" else None
-    if stop is None or stop >= len(grid) or not _is_stop_row(grid[stop]):
+    # The signature block is two rows below the table's last row: look there first (a list
+    # annex's table has its blank rows unless the commune was given more rows filled in).
+    stop = FIRST_DATA_ROW + (annex.blank_rows if annex.kind == "list" else len(annex.rows)) + 1
+    if stop >= len(grid) or not _is_stop_row(grid[stop]):
         stop = next((r for r in range(HEADER_ROW + 1, len(grid)) if _is_stop_row(grid[r])), None)
     if stop is None or not _rows_match(grid, HEADER_ROW, columns, annex, stop):
         return None
