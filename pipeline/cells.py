@@ -56,10 +56,6 @@ class Sparse:
     at: array = field(default_factory=lambda: array("i"))
     values: list = field(default_factory=list)
 
-    def add(self, at: int, value: object) -> None:
-        self.at.append(at)
-        self.values.append(value)
-
 
 _ITEMS = np.array([str(n) for n in range(MAX_SHEET_ROWS + 1)], dtype=object)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from functools import lru_cache
 
 from pipeline.cells import CellBlock
 from pipeline.findings import WARNING, Finding
@@ -23,7 +22,6 @@ DOUBTFUL = frozenset({"percent-from-fraction", "number-ambiguous-separator"})
 QUIET = frozenset({"text-space"})
 
 
-@lru_cache(maxsize=65536)
 def _parse(raw: object, kind: str, choices: tuple[str, ...]) -> Parsed:
     if kind in NUMERIC:
         return parse_number(raw, percent=kind == "percent", integer=kind in ("int", "year"))

@@ -486,9 +486,9 @@ def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: A
     code_col = location.columns.get("ma")
     if code_col is None:
         return
-    rows, plans, expected = _fixed_plan(annex, slots)
+    plans, expected = _fixed_plan(annex, slots)
     at = location.columns
-    plans = _placed(annex, plans, at)
+    plans = _placed(plans, at)
     value_cols = [at[c.key] for c in annex.columns if c.role != "label" and c.key in at]
     width = max(value_cols + [code_col]) + 1
     sheet = location.sheet
@@ -531,7 +531,7 @@ def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: A
 _PLACED: dict[tuple, dict[str, tuple[tuple[int, int, bool], ...]]] = {}
 
 
-def _placed(annex: Annex, plans: dict[str, tuple], columns: dict[str, int]) -> dict[str, tuple]:
+def _placed(plans: dict[str, tuple], columns: dict[str, int]) -> dict[str, tuple]:
     """The row plans with each column's position in this sheet: (column index, slot, kept when
     blank); cached per layout, and nearly every workbook has the template's."""
     key = (id(plans), tuple(columns.items()))
@@ -548,13 +548,12 @@ def _placed(annex: Annex, plans: dict[str, tuple], columns: dict[str, int]) -> d
 _PLANS: dict[tuple[int, int], tuple] = {}
 
 
-def _fixed_plan(annex: Annex, slots: Slots) -> tuple[dict, dict[str, tuple], frozenset[str]]:
-    """Rows of a fixed annex by code; per row code the cells it reads, in column order, as
-    (column, slot, kept when blank: a required input); and the rows that must be present.
+def _fixed_plan(annex: Annex, slots: Slots) -> tuple[dict[str, tuple], frozenset[str]]:
+    """Per row code of a fixed annex, the cells it reads, in column order, as (column, slot, kept
+    when blank: a required input); and the rows that must be present.
     Computed once per annex (the hot loop reads thousands of workbooks)."""
     plan = _PLANS.get((id(annex), id(slots)))
     if plan is None or plan[0] is not annex:
-        rows = {r.code: r for r in annex.rows}
         plans = {}
         for row in annex.rows:
             inputs = {c.key for c in annex.row_inputs(row)}
@@ -568,8 +567,8 @@ def _fixed_plan(annex: Annex, slots: Slots) -> tuple[dict, dict[str, tuple], fro
                     cells.append((col.key, slot, bool(row.required and is_input)))
             plans[row.code] = tuple(cells)
         expected = frozenset(r.code for r in annex.rows if annex.row_inputs(r) or r.formulas)
-        plan = _PLANS[(id(annex), id(slots))] = (annex, rows, plans, expected)
-    return plan[1], plan[2], plan[3]
+        plan = _PLANS[(id(annex), id(slots))] = (annex, plans, expected)
+    return plan[1], plan[2]
 
 
 def _read_list(grid, annex: Annex, location: Location, data_rows: range, out: AnnexRead,

@@ -115,10 +115,6 @@ class Slots:
 
 
 @lru_cache(maxsize=1)
-def _slots_of(annexes: int) -> Slots:
-    return Slots.build(load_annexes())
-
-
 def default_slots() -> Slots:
-    """The slots of the standard annexes (``load_annexes`` is cached, so are these)."""
-    return _slots_of(id(load_annexes()))
+    """The slots of the standard annexes (built once per process, like ``load_annexes``)."""
+    return Slots.build(load_annexes())
