@@ -75,7 +75,7 @@ def _python(code: str, *args: str) -> str:
 
 
 def measure(size: int, baseline_max: int) -> dict:
-    from pipeline.settings import load_settings, write_settings
+    from pipeline.config.settings import load_settings, write_settings
     from synthetic import build
 
     folder, settings = build(size, load_settings())

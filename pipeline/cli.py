@@ -9,8 +9,6 @@ from pathlib import Path
 
 from pipeline import TEMPLATE_VERSION, __version__
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 class UserError(Exception):
     """A problem the clerk can fix (bad settings, unknown code); printed without a traceback."""
@@ -54,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace):
-    from pipeline.settings import SettingsError, load_settings
+    from pipeline.config.settings import SettingsError, load_settings
 
     try:
         return load_settings(args.settings)
@@ -63,7 +61,8 @@ def _settings(args: argparse.Namespace):
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    from pipeline.generate import TEMPLATES_DIR, generate_templates
+    from pipeline.config.paths import TEMPLATES_DIR
+    from pipeline.forms.generate import generate_templates
     from pipeline.progress import progress
 
     settings = _settings(args)
@@ -74,7 +73,8 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 
 def cmd_samples(args: argparse.Namespace) -> int:
-    from pipeline.generate import SAMPLES_DIR, generate_samples
+    from pipeline.config.paths import SAMPLES_DIR
+    from pipeline.forms.generate import generate_samples
     from pipeline.progress import progress
 
     settings = _settings(args)
@@ -93,9 +93,9 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from pipeline.period import PeriodError
-    from pipeline.registry import RegistryError
-    from pipeline.settings import DEFAULT_SETTINGS_PATH, SettingsError, make_settings, write_settings
+    from pipeline.config.period import PeriodError
+    from pipeline.config.registry import RegistryError
+    from pipeline.config.settings import DEFAULT_SETTINGS_PATH, SettingsError, make_settings, write_settings
 
     try:
         settings = make_settings(district=args.district, province=args.province,
@@ -111,7 +111,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_find_district(args: argparse.Namespace) -> int:
-    from pipeline.registry import find_district
+    from pipeline.config.registry import find_district
 
     found = find_district(" ".join(args.name))
     if not found:

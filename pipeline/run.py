@@ -18,22 +18,20 @@ import numpy as np
 import pandas as pd
 
 from pipeline.annexes import load_annexes
-from pipeline.cells import cells_frame
-from pipeline.discover import discover
-from pipeline.findings import ERROR, INFO, WARNING, Finding, cap_per_file
-from pipeline.intake import FileResult, intake_all
-from pipeline.period import Period, PeriodError
+from pipeline.config.paths import INPUT_DIR, OUTPUT_DIR, SAMPLES_DIR
+from pipeline.intake.cells import cells_frame
+from pipeline.intake.discover import discover
+from pipeline.core.findings import ERROR, INFO, WARNING, Finding, cap_per_file
+from pipeline.intake.files import FileResult, intake_all
+from pipeline.config.period import Period, PeriodError
 from pipeline.progress import progress
-from pipeline.rules import check_rules
-from pipeline.schema import validate_cells
-from pipeline.settings import Settings
-from pipeline.slots import default_slots
-from pipeline.textutil import ascii_name, strip_unit_prefix
+from pipeline.checks.rules import check_rules
+from pipeline.checks.schema import validate_cells
+from pipeline.config.settings import Settings
+from pipeline.annexes.slots import default_slots
+from pipeline.text.names import ascii_name, strip_unit_prefix
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_INPUT = REPO / "input"
-DEFAULT_OUTPUT = REPO / "output"
-SAMPLES = REPO / "templates" / "mau"
+
 
 STATUS_OK = "Hợp lệ"
 STATUS_WARN = "Có cảnh báo"
@@ -68,7 +66,7 @@ class RunResult:
 
 def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir: Path | None = None,
                 period: str | None = None, strict: bool = False, quiet: bool = False) -> int:
-    from pipeline.write import write_outputs
+    from pipeline.outputs.publish import write_outputs
 
     try:
         run_period = Period.parse(period) if period else settings.period
@@ -85,7 +83,7 @@ def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir
     result.used_samples = used_samples
     if used_samples:  # the samples' file dates are when they were checked out, not received
         result.units["on_time"] = None
-    out = Path(output_dir) if output_dir else DEFAULT_OUTPUT
+    out = Path(output_dir) if output_dir else OUTPUT_DIR
     try:
         write_outputs(result, out)
     except OSError as exc:
@@ -103,9 +101,9 @@ def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir
 def _input_folder(input_dir: Path | None, period: Period) -> tuple[Path, bool]:
     if input_dir is not None:
         return Path(input_dir), False
-    if DEFAULT_INPUT.is_dir() and discover(DEFAULT_INPUT):
-        return DEFAULT_INPUT, False
-    return SAMPLES / str(period), True
+    if INPUT_DIR.is_dir() and discover(INPUT_DIR):
+        return INPUT_DIR, False
+    return SAMPLES_DIR / str(period), True
 
 
 @contextmanager

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.annexes import load_annexes
-from pipeline.generate import SAMPLES_DIR, generate_templates
-from pipeline.settings import load_settings
+from pipeline.config.paths import SAMPLES_DIR
+from pipeline.forms.generate import generate_templates
+from pipeline.config.settings import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 

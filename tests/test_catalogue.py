@@ -7,20 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalogue import (
+from pipeline.config.paths import CATALOGUE_DIR
+from pipeline.annexes.catalogue import (
     DEFAULT_CATALOGUES,
     HEADER,
     REGIONS,
     Catalogue,
     CatalogueError,
     CatalogueRow,
-    catalogue_dir,
     load_catalogue,
     region_code,
 )
 
-NTM = catalogue_dir() / DEFAULT_CATALOGUES["PB01"]
-NANG_CAO = catalogue_dir() / DEFAULT_CATALOGUES["PB02"]
+NTM = CATALOGUE_DIR / DEFAULT_CATALOGUES["PB01"]
+NANG_CAO = CATALOGUE_DIR / DEFAULT_CATALOGUES["PB02"]
 
 GOOD_ROWS = [
     "I,nhom,Quy hoạch,,,,,,,QĐ 318/QĐ-TTg",
@@ -53,9 +53,9 @@ def nang_cao() -> Catalogue:
 
 
 def test_catalogue_dir_is_in_repo() -> None:
-    assert catalogue_dir() == Path(__file__).resolve().parent.parent / "templates" / "danh_muc"
+    assert CATALOGUE_DIR == Path(__file__).resolve().parent.parent / "templates" / "danh_muc"
     for name in DEFAULT_CATALOGUES.values():
-        assert (catalogue_dir() / name).is_file()
+        assert (CATALOGUE_DIR / name).is_file()
 
 
 @pytest.mark.parametrize("path", [NTM, NANG_CAO], ids=["ntm", "nang_cao"])

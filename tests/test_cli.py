@@ -86,12 +86,12 @@ def test_failed_write_keeps_the_previous_output(tmp_path, samples, monkeypatch):
     assert main(["consolidate", "--input", str(samples[0].parent), "--output", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
-    import pipeline.write_summary
+    import pipeline.outputs.summary
 
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pipeline.write_summary, "write_summary", boom)
+    monkeypatch.setattr(pipeline.outputs.summary, "write_summary", boom)
     assert main(["consolidate", "--input", str(samples[0].parent), "--output", str(out)]) == 3
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before, "a failed run must leave the last good output untouched"

@@ -33,7 +33,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline.read import ReadError, check_file
+from pipeline.intake.read import ReadError, check_file
 
 import corpus
 from corpus import (
@@ -101,7 +101,7 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int, int]]:
 
 def _call_consolidate(input_dir: Path, output_dir: Path) -> int:
     from pipeline.run import consolidate
-    from pipeline.settings import load_settings
+    from pipeline.config.settings import load_settings
 
     kwargs: dict[str, Any] = {"input_dir": input_dir, "output_dir": output_dir, "period": None,
                               "strict": False}

@@ -10,8 +10,8 @@ import pytest
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline.district_table import ERROR_MARK, SumColumns
-from pipeline.fast_sheet import (
+from pipeline.district.table import ERROR_MARK, SumColumns
+from pipeline.excel.fast_sheet import (
     FormulaSheet, formula_template, formula_writer, value_writer, write_value,
 )
 

@@ -93,7 +93,7 @@ def test_value_with_error_is_left_out(run):
 
 
 def test_feedback_names_drop_two_word_unit_types():
-    from pipeline.write_feedback import feedback_name
+    from pipeline.outputs.feedback import feedback_name
 
     # "Thị trấn" is two words: splitting off the first word left "tranThuongXuan".
     assert feedback_name("15646", "Thị trấn Thường Xuân", "a.xlsx") == "15646_ThuongXuan.xlsx"

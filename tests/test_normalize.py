@@ -1,4 +1,4 @@
-"""Tests for pipeline.normalize: (raw, exp) tables, idempotence, legacy round trips."""
+"""Tests for pipeline.text.normalize: (raw, exp) tables, idempotence, legacy round trips."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.normalize import (
+from pipeline.text.normalize import (
     NOTE_CODES,
     TCVN3_TO_UNICODE,
     VNI_TO_UNICODE,

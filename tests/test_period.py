@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.period import Period, PeriodError
+from pipeline.config.period import Period, PeriodError
 
 # (text, year, half, canonical form)
 PARSED = [

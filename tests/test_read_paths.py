@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import corpus
-from pipeline.read import ReadError, Workbook, _zip_entries, read_annex
-from pipeline import read
+from pipeline.intake.read import ReadError, Workbook, _zip_entries, read_annex
+from pipeline.intake import read
 
 #: Broken copies that keep a zip workbook the reader opens.
 CASES = ("row_inserted", "sheet_renamed", "sheet_deleted", "merged_cells", "money_as_text",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.registry import (
+from pipeline.config.registry import (
     REGION_OF_PROVINCE,
     REGIONS,
     Registry,

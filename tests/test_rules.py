@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.findings import INFO, WARNING
-from pipeline.rules import RULES, check_rules
+from pipeline.core.findings import INFO, WARNING
+from pipeline.checks.rules import RULES, check_rules
 
 COLUMNS = ("unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "value", "number")
 

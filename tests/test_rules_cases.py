@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.findings import ERROR, INFO, WARNING
-from pipeline.layout import META_SHEET
+from pipeline.core.findings import ERROR, INFO, WARNING
+from pipeline.annexes.layout import META_SHEET
 from pipeline.run import consolidate
 from sheets import HEADER_ROW, cell_at, header_columns, row_of
 
@@ -143,7 +143,7 @@ def test_findings_are_capped_per_file(tmp_path: Path, settings, tho_thanh):
     book.save(target)
     consolidate(settings, input_dir=inp, output_dir=tmp_path / "out", quiet=True)
     rows = list(csv.DictReader((tmp_path / "out" / "findings.csv").open(encoding="utf-8-sig")))
-    from pipeline.findings import MAX_PER_FILE
+    from pipeline.core.findings import MAX_PER_FILE
 
     mine = [r for r in rows if r["unit_code"] == "15652"]
     assert len(mine) == MAX_PER_FILE + 1

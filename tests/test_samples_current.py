@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from pipeline.generate import generate_samples
+from pipeline.forms.generate import generate_samples
 
 
 def _cells(path):

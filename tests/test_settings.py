@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.period import Period, PeriodError
-from pipeline.registry import RegistryError
-from pipeline.settings import (
+from pipeline.config.period import Period, PeriodError
+from pipeline.config.registry import RegistryError
+from pipeline.config.settings import (
     DEFAULT_SETTINGS_PATH,
     SettingsError,
     Settings,

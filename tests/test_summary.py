@@ -21,10 +21,10 @@ import pytest
 from pipeline.annexes import load_annexes
 from pipeline.annexes.formulas import AllMet
 from pipeline.annexes.model import MET, NOT_MET
-from pipeline.generate import context, unit_file_name
+from pipeline.forms.generate import context, unit_file_name
 from pipeline.run import consolidate
-from pipeline.settings import load_settings
-from pipeline.template import write_workbook
+from pipeline.config.settings import load_settings
+from pipeline.forms.template import write_workbook
 from tests.libreoffice import convert, pdf_page_sizes, recalculated_values, require_soffice
 from tests.sheets import formula_cells
 
@@ -460,7 +460,7 @@ def test_details_trace_every_value_to_its_cell(book, expect):
 
 def test_deterministic_except_created_time(filled, tmp_path):
     from pipeline.run import run_checks
-    from pipeline.write_summary import write_summary
+    from pipeline.outputs.summary import write_summary
 
     settings, _annexes, folder, _data = filled
     result = run_checks(settings, settings.period, folder, quiet=True)

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline import TEMPLATE_VERSION
-from pipeline.layout import GUIDE_SHEET, META_SHEET
+from pipeline.annexes.layout import GUIDE_SHEET, META_SHEET
 from sheets import HEADER_ROW, cell_at, row_of
 
 # The table headers as the spec (shared/spec/annexes.md) lists them: an expectation typed from the

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from pipeline.textutil import ascii_name, fold, slug, split_unit_prefix, strip_unit_prefix
+from pipeline.text.names import ascii_name, fold, slug, split_unit_prefix, strip_unit_prefix
 
 # (text, expected)
 ASCII_NAMES = [

@@ -8,7 +8,8 @@ from pathlib import Path
 from pipeline.annexes import pb03, pb04, pb05, pb06, pb07, pb08, pb09, tt
 from pipeline.annexes.criteria import criteria_annex
 from pipeline.annexes.model import Annex, Column, Row
-from pipeline.catalogue import DEFAULT_CATALOGUES, catalogue_dir, load_catalogue
+from pipeline.annexes.catalogue import DEFAULT_CATALOGUES, load_catalogue
+from pipeline.config.paths import CATALOGUE_DIR
 
 __all__ = ["Annex", "Column", "Row", "load_annexes"]
 
@@ -16,7 +17,7 @@ __all__ = ["Annex", "Column", "Row", "load_annexes"]
 @lru_cache(maxsize=4)
 def load_annexes(directory: Path | None = None) -> dict[str, Annex]:
     """All annexes by code; PB01/PB02 are built from the criteria catalogues in ``directory``."""
-    folder = Path(directory) if directory else catalogue_dir()
+    folder = Path(directory) if directory else CATALOGUE_DIR
     pb01 = criteria_annex("PB01", load_catalogue(folder / DEFAULT_CATALOGUES["PB01"]), nang_cao=False)
     pb02 = criteria_annex("PB02", load_catalogue(folder / DEFAULT_CATALOGUES["PB02"]), nang_cao=True)
     annexes = (tt.ANNEX, pb01, pb02, pb03.ANNEX, pb04.ANNEX, pb05.ANNEX, pb06.ANNEX, pb07.ANNEX,

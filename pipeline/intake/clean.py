@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from pipeline.cells import CellBlock
-from pipeline.findings import WARNING, Finding
-from pipeline.normalize import Parsed, clean_text, parse_choice, parse_number
-from pipeline.read import AnnexRead, xl_rowcol_to_cell
-from pipeline.slots import NUMERIC, Slots
+from pipeline.intake.cells import CellBlock
+from pipeline.core.findings import WARNING, Finding
+from pipeline.text.normalize import Parsed, clean_text, parse_choice, parse_number
+from pipeline.intake.read import AnnexRead, xl_rowcol_to_cell
+from pipeline.annexes.slots import NUMERIC, Slots
 
 #: Conversions that may have guessed wrong: a 0.8 % poverty rate typed as 0,8 becomes 80.
 DOUBTFUL = frozenset({"percent-from-fraction", "number-ambiguous-separator"})

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from pipeline import TEMPLATE_VERSION
 from pipeline.annexes import Annex, load_annexes
-from pipeline.cells import CellBlock
-from pipeline.clean import normalize_file
-from pipeline.findings import Finding
-from pipeline.read import AnnexRead, Cell, ReadError, Workbook, read_annex
-from pipeline.registry import Registry
-from pipeline.slots import Slots, default_slots
-from pipeline.textutil import fold
+from pipeline.intake.cells import CellBlock
+from pipeline.intake.clean import normalize_file
+from pipeline.core.findings import Finding
+from pipeline.intake.read import AnnexRead, Cell, ReadError, Workbook, read_annex
+from pipeline.config.registry import Registry
+from pipeline.annexes.slots import Slots, default_slots
+from pipeline.text.names import fold
 
 #: Template versions the reader maps by column titles (same layout family).
 COMPATIBLE_PREFIX = TEMPLATE_VERSION.rsplit(".", 1)[0] + "."

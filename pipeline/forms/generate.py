@@ -6,15 +6,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pipeline.annexes import load_annexes
-from pipeline.registry import Unit
-from pipeline.samples import sample_data
-from pipeline.settings import Settings
-from pipeline.template import WorkbookContext, write_workbook
-from pipeline.textutil import ascii_name
+from pipeline.config.paths import SAMPLES_DIR, TEMPLATES_DIR
+from pipeline.config.registry import Unit
+from pipeline.forms.samples import sample_data
+from pipeline.config.settings import Settings
+from pipeline.forms.template import WorkbookContext, write_workbook
+from pipeline.text.names import ascii_name
 
-REPO = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = REPO / "templates" / "bieu_mau"
-SAMPLES_DIR = REPO / "templates" / "mau"
+
 
 
 def context(settings: Settings, unit: Unit | None) -> WorkbookContext:

@@ -22,7 +22,7 @@ from pipeline.annexes import Annex, load_annexes
 from pipeline.annexes.compute import compute_fixed_many
 from pipeline.annexes.formulas import AllMet, CountMet, RowRatio, SumRows
 from pipeline.annexes.model import MET
-from pipeline.district_table import (
+from pipeline.district.table import (
     ERROR_MARK, Across, Average, Band, Col, CountOf, CountText, Footer, Sum, SumColumns, Table,
     Weighted, blank_mask, is_blank, is_number,
 )

@@ -14,9 +14,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from pipeline.findings import ERROR, INFO, WARNING, Finding
+from pipeline.core.findings import ERROR, INFO, WARNING, Finding
 from pipeline.run import RunResult
-from pipeline.textutil import ascii_name, strip_unit_prefix
+from pipeline.text.names import ascii_name, strip_unit_prefix
 
 # Orange, not yellow, for warnings: the template already marks input cells pale yellow.
 FILLS = {ERROR: "FFC7CE", WARNING: "F8CBAD", INFO: "DDEBF7"}

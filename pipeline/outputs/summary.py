@@ -25,21 +25,21 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline.consolidate import (
+from pipeline.district.tables import (
     CriteriaSummary, District, FundsSummary, OcopSummary, consolidate,
 )
-from pipeline.district_table import (
+from pipeline.district.table import (
     Across, Average, Col, CountOf, Sum, Table, Total, Weighted, is_blank, is_number,
 )
-from pipeline.fast_sheet import (
+from pipeline.excel.fast_sheet import (
     CellWriter, FormulaSheet, formula_template, formula_writer, value_writer,
 )
 from pipeline.run import STATUS_ERROR, STATUS_MISSING, STATUS_WARN, RunResult
-from pipeline.sheet_layout import (
+from pipeline.excel.sheet_layout import (
     BLANK_DATE, line_chars, set_page, text_height, write_heading, write_signature, write_title,
 )
-from pipeline.styles import GROUP_FILL, HEADER_FILL, NUM_FORMATS, Styles
-from pipeline.textutil import strip_unit_prefix
+from pipeline.excel.styles import GROUP_FILL, HEADER_FILL, NUM_FORMATS, Styles
+from pipeline.text.names import strip_unit_prefix
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
                     "strings_to_urls": False}

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipeline.findings import ERROR, INFO, WARNING
+from pipeline.core.findings import ERROR, INFO, WARNING
 from pipeline.run import RunResult
-from pipeline.styles import Styles
+from pipeline.excel.styles import Styles
 
 LEVEL_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 LEVEL_FILL = {ERROR: "#FFC7CE", WARNING: "#F8CBAD", INFO: "#DDEBF7"}

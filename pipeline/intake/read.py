@@ -20,10 +20,10 @@ import python_calamine as calamine
 from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
 from pipeline.annexes import Annex
-from pipeline.findings import Finding
-from pipeline.layout import FIRST_DATA_ROW, HEADER_ROW, META_SHEET
-from pipeline.slots import Slots, default_slots
-from pipeline.textutil import fold
+from pipeline.core.findings import Finding
+from pipeline.annexes.layout import FIRST_DATA_ROW, HEADER_ROW, META_SHEET
+from pipeline.annexes.slots import Slots, default_slots
+from pipeline.text.names import fold
 
 WORKBOOK_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods"}
 #: A filled template is about 60 KB on disk and 600 KB unzipped; these bounds leave a wide margin

@@ -13,9 +13,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.annexes import Annex
-from pipeline.findings import Finding
-from pipeline.slots import default_slots
-from pipeline.textutil import fold
+from pipeline.core.findings import Finding
+from pipeline.annexes.slots import default_slots
+from pipeline.text.names import fold
 
 NUMERIC = ("int", "money", "number", "percent", "year")
 A1 = r"^[A-Z]{1,3}[1-9][0-9]*$"

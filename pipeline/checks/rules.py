@@ -22,7 +22,7 @@ from pipeline.annexes import Annex
 from pipeline.annexes.compute import compute_fixed_cells, compute_list_cells
 from pipeline.annexes.formulas import Cells
 from pipeline.annexes.model import MET, NOT_MET
-from pipeline.findings import INFO, Finding
+from pipeline.core.findings import INFO, Finding
 
 Frame = pd.DataFrame
 

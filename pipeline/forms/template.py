@@ -21,14 +21,14 @@ from xlsxwriter.worksheet import Worksheet
 from pipeline import TEMPLATE_VERSION, __version__
 from pipeline.annexes import Annex, Column, Row
 from pipeline.annexes.compute import compute_fixed, compute_list_row
-from pipeline.layout import FIRST_DATA_ROW, GROUP_ROW, GUIDE_SHEET, HEADER_ROW, META_KEYS, META_NAMES, META_SHEET
-from pipeline.period import Period
-from pipeline.registry import Unit
-from pipeline.sheet_layout import (
+from pipeline.annexes.layout import FIRST_DATA_ROW, GROUP_ROW, GUIDE_SHEET, HEADER_ROW, META_KEYS, META_NAMES, META_SHEET
+from pipeline.config.period import Period
+from pipeline.config.registry import Unit
+from pipeline.excel.sheet_layout import (
     set_page, text_height, write_heading, write_signature, write_title,
 )
-from pipeline.styles import Styles
-from pipeline.excel_validation import data_validation_options
+from pipeline.excel.styles import Styles
+from pipeline.excel.validation import data_validation_options
 
 #: What a commune typed: fixed/key-value annexes {row code: {column key: value}}, list annexes
 #: [{column key: value}, …].

@@ -13,7 +13,7 @@ from typing import Literal
 
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline.styles import Styles
+from pipeline.excel.styles import Styles
 
 #: (first column, last column), both inclusive.
 Span = tuple[int, int]

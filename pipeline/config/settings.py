@@ -17,8 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.period import Period, PeriodError
-from pipeline.registry import (
+from pipeline.config.period import Period, PeriodError
+from pipeline.config.registry import (
     DISTRICT_CODE_WIDTH,
     LAYOUT_2025,
     LAYOUT_LABELS,
@@ -38,10 +38,10 @@ from pipeline.registry import (
     registry_for_district,
     registry_for_province,
 )
-from pipeline.textutil import fold, split_unit_prefix, strip_diacritics
+from pipeline.config.paths import SETTINGS_PATH
+from pipeline.text.names import fold, split_unit_prefix, strip_diacritics
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_SETTINGS_PATH = REPO_DIR / "templates" / "cai_dat.toml"
+DEFAULT_SETTINGS_PATH = SETTINGS_PATH
 
 DEFAULT_SIGNER_TITLE = "TRƯỞNG PHÒNG"
 _DEFAULT_OFFICE = {

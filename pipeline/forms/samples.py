@@ -13,7 +13,7 @@ from typing import Any
 from pipeline.annexes import Annex
 from pipeline.annexes.model import MET, NOT_MET
 from pipeline.annexes.pb07 import GROUPS, OWNER_KINDS
-from pipeline.registry import Unit
+from pipeline.config.registry import Unit
 
 THO_THANH = "15652"
 

@@ -12,16 +12,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import TEMPLATE_VERSION, __version__, values_csv
-from pipeline.findings import Finding
+from pipeline import TEMPLATE_VERSION, __version__
+from pipeline.outputs import values_csv
+from pipeline.core.findings import Finding
 from pipeline.run import RunResult
 
 FEEDBACK_DIR = "phan_hoi"
 
 
 def write_outputs(result: RunResult, out: Path) -> None:
-    from pipeline.write_feedback import write_feedback
-    from pipeline.write_report import write_check_report
+    from pipeline.outputs.feedback import write_feedback
+    from pipeline.outputs.report import write_check_report
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -33,8 +34,8 @@ def write_outputs(result: RunResult, out: Path) -> None:
         write_values_csv(result, stage / names["values"])
         feedback = write_feedback(result, stage / FEEDBACK_DIR)
         write_check_report(result, stage / names["report"], feedback)
-        from pipeline.consolidate import consolidate
-        from pipeline.write_summary import write_summary
+        from pipeline.district.tables import consolidate
+        from pipeline.outputs.summary import write_summary
 
         start = time.perf_counter()
         district = consolidate(result)

@@ -164,15 +164,6 @@ class Catalogue:
         return code in self._index
 
 
-def catalogue_dir() -> Path:
-    """``<repo>/templates/danh_muc``, next to the ``pipeline`` package."""
-    return Path(__file__).resolve().parent.parent / "templates" / "danh_muc"
-
-
-def load_default(annex: str, directory: str | Path | None = None) -> Catalogue:
-    """The shipped (or district-edited) catalogue of annex ``PB01`` or ``PB02``."""
-    folder = Path(directory) if directory is not None else catalogue_dir()
-    return load_catalogue(folder / DEFAULT_CATALOGUES[annex])
 
 
 # ---------------------------------------------------------------------------------------------
