@@ -21,7 +21,7 @@ from pipeline.annexes import load_annexes
 from pipeline.config.paths import INPUT_DIR, OUTPUT_DIR, SAMPLES_DIR
 from pipeline.intake.cells import cells_frame
 from pipeline.intake.discover import discover
-from pipeline.core.findings import ERROR, INFO, WARNING, Finding, cap_per_file
+from pipeline.core.findings import Finding, cap_per_file
 from pipeline.intake.files import FileResult, intake_all
 from pipeline.config.period import Period, PeriodError
 from pipeline.progress import progress
@@ -30,44 +30,18 @@ from pipeline.checks.schema import validate_cells
 from pipeline.config.settings import Settings
 from pipeline.annexes.slots import default_slots
 from pipeline.text.names import ascii_name, strip_unit_prefix
+from pipeline.core.states import Level, UnitStatus
+from pipeline.district.tables import build_district
+from pipeline.console import print_summary
+from pipeline.outputs.publish import write_outputs
+from pipeline.result import RunResult
 
 
 
-STATUS_OK = "Hợp lệ"
-STATUS_WARN = "Có cảnh báo"
-STATUS_ERROR = "Có lỗi"
-STATUS_MISSING = "Chưa nộp"
-
-
-@dataclass
-class RunResult:
-    """Everything the writers need."""
-
-    settings: Settings
-    period: Period
-    input_dir: Path
-    files: list[FileResult]
-    cells: pd.DataFrame                 # every cell read, clean, with ``usable``
-    findings: list[Finding]
-    units: pd.DataFrame                 # one row per registry unit: status, file, counts
-    used_samples: bool = False
-    outputs: dict[str, str] = field(default_factory=dict)
-    #: Seconds per stage (discover, read, normalize, validate, rules, consolidate, write).
-    timings: dict[str, float] = field(default_factory=dict)
-    #: CPU seconds the intake workers spent reading and normalizing, summed over files (the
-    #: "read" stage's wall time covers both, in parallel).
-    worker_seconds: dict[str, float] = field(default_factory=dict)
-    started: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
-
-    @property
-    def district_slug(self) -> str:
-        return ascii_name(strip_unit_prefix(self.settings.registry.name))
 
 
 def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir: Path | None = None,
                 period: str | None = None, strict: bool = False, quiet: bool = False) -> int:
-    from pipeline.outputs.publish import write_outputs
-
     try:
         run_period = Period.parse(period) if period else settings.period
     except PeriodError as exc:
@@ -83,16 +57,18 @@ def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir
     result.used_samples = used_samples
     if used_samples:  # the samples' file dates are when they were checked out, not received
         result.units["on_time"] = None
+    with _stage(result.timings, "consolidate"):
+        district = build_district(result)
     out = Path(output_dir) if output_dir else OUTPUT_DIR
     try:
-        write_outputs(result, out)
+        write_outputs(result, district, out)
     except OSError as exc:
         print(f"Lỗi: không ghi được kết quả vào {out} ({exc}). Kết quả lần trước được giữ nguyên. "
               "Nếu file kết quả đang mở trong Excel, hãy đóng lại rồi chạy lại.", file=sys.stderr)
         return 3
     if not quiet:
         print_summary(result)
-    if strict and any(f.level == ERROR for f in result.findings):
+    if strict and any(f.level == Level.ERROR for f in result.findings):
         print("Có Lỗi và đang chạy với --strict: mã thoát 1.", file=sys.stderr)
         return 1
     return 0
@@ -181,7 +157,7 @@ def _check_cells(files: list[FileResult], annexes, timings: dict[str, float]
     with _stage(timings, "rules"):
         cross = check_rules(frame.loc[frame["usable"].to_numpy(), list(KEPT_COLUMNS)], annexes)
     # A cross-rule Lỗi makes its cell unusable too.
-    flagged = {(f.file, f.sheet, f.cell) for f in cross if f.level == ERROR}
+    flagged = {(f.file, f.sheet, f.cell) for f in cross if f.level == Level.ERROR}
     if flagged:
         near = np.flatnonzero(frame["cell"].isin({cell for _file, _sheet, cell in flagged}).to_numpy())
         keys = zip(frame["file"].to_numpy()[near], frame["sheet"].to_numpy()[near],
@@ -201,7 +177,7 @@ def _unit_status(settings: Settings, files: list[FileResult], findings: list[Fin
     rows = []
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for f in findings:
-        c = counts.setdefault((f.unit_code, f.file), {ERROR: 0, WARNING: 0, INFO: 0})
+        c = counts.setdefault((f.unit_code, f.file), {Level.ERROR: 0, Level.WARNING: 0, Level.INFO: 0})
         c[f.level] = c.get(f.level, 0) + 1
     deadline = settings.deadline
     files_of: dict[str | None, list[FileResult]] = {}
@@ -213,13 +189,13 @@ def _unit_status(settings: Settings, files: list[FileResult], findings: list[Fin
         shown = used or (max(mine, key=lambda r: r.mtime) if mine else None)
         c = counts.get((unit.code, shown.file), {}) if shown else {}
         if shown is None:
-            status = STATUS_MISSING
-        elif used is None or c.get(ERROR, 0):
-            status = STATUS_ERROR
-        elif c.get(WARNING, 0):
-            status = STATUS_WARN
+            status = UnitStatus.MISSING
+        elif used is None or c.get(Level.ERROR, 0):
+            status = UnitStatus.ERROR
+        elif c.get(Level.WARNING, 0):
+            status = UnitStatus.WARN
         else:
-            status = STATUS_OK
+            status = UnitStatus.OK
         received = pd.Timestamp.fromtimestamp(shown.mtime) if shown else pd.NaT
         rows.append({
             "unit_code": unit.code, "unit_name": unit.name, "status": status,
@@ -227,7 +203,7 @@ def _unit_status(settings: Settings, files: list[FileResult], findings: list[Fin
             "file": shown.file if shown else "", "files": "; ".join(r.file for r in mine),
             "received": received,
             "on_time": (received.date() <= deadline) if (shown and deadline) else None,
-            "errors": c.get(ERROR, 0), "warnings": c.get(WARNING, 0), "infos": c.get(INFO, 0),
+            "errors": c.get(Level.ERROR, 0), "warnings": c.get(Level.WARNING, 0), "infos": c.get(Level.INFO, 0),
         })
     # Files of units outside the registry still show, so nothing a commune sent is lost.
     for r in files:
@@ -235,48 +211,8 @@ def _unit_status(settings: Settings, files: list[FileResult], findings: list[Fin
                                                 settings.registry.unit(r.unit_code) is None):
             c = counts.get((r.unit_code or "", r.file), {})
             rows.append({"unit_code": r.unit_code or "", "unit_name": r.unit_name or "(không xác định)",
-                         "status": STATUS_ERROR, "usable": False, "file": r.file, "files": r.file,
+                         "status": UnitStatus.ERROR, "usable": False, "file": r.file, "files": r.file,
                          "received": pd.Timestamp.fromtimestamp(r.mtime), "on_time": None,
-                         "errors": c.get(ERROR, 0), "warnings": c.get(WARNING, 0),
-                         "infos": c.get(INFO, 0)})
+                         "errors": c.get(Level.ERROR, 0), "warnings": c.get(Level.WARNING, 0),
+                         "infos": c.get(Level.INFO, 0)})
     return pd.DataFrame(rows)
-
-
-#: Past this many units (a province, the country) the end-of-run table lists only the units that
-#: need the clerk's attention; every unit is in the check report.
-SHORT_TABLE_UNITS = 40
-
-
-def print_summary(result: RunResult) -> None:
-    units = result.units
-    shown = units
-    if len(units) > SHORT_TABLE_UNITS:
-        shown = units[units["status"] != STATUS_OK].head(SHORT_TABLE_UNITS)
-    width = max([len(n) for n in shown["unit_name"]] + [10])
-    print()
-    if len(shown):
-        print(f"{'Mã':<6} {'Đơn vị':<{width}} {'Tình trạng':<12} {'Lỗi':>4} {'C.báo':>5}  File")
-        for rec in shown.itertuples(index=False):
-            print(f"{rec.unit_code:<6} {rec.unit_name:<{width}} {rec.status:<12} {rec.errors:>4} "
-                  f"{rec.warnings:>5}  {rec.file}")
-    if len(shown) < len(units):
-        report = Path(result.outputs.get("Báo cáo kiểm tra", "báo cáo kiểm tra")).name
-        left = _count(len(units) - len(shown))
-        if not len(shown):
-            said = f"Cả {_count(len(units))} đơn vị đều Hợp lệ"
-        elif len(shown) == (units["status"] != STATUS_OK).sum():
-            said = f"Có {_count(len(units))} đơn vị; {left} đơn vị còn lại đều Hợp lệ"
-        else:
-            said = (f"Có {_count(len(units))} đơn vị; ở trên là {len(shown)} đơn vị đầu tiên cần xem "
-                    f"lại, {left} đơn vị khác không in ở đây")
-        print(f"({said}. Danh sách đầy đủ ở trang Tình trạng của {report}.)")
-    tally = units["status"].value_counts()
-    print()
-    print("Tổng: " + ", ".join(f"{k} {_count(v)}" for k, v in tally.items()))
-    for label, path in result.outputs.items():
-        print(f"{label}: {path}")
-
-
-def _count(n: int) -> str:
-    """A count as Vietnamese write it: 10.040."""
-    return f"{n:,}".replace(",", ".")

@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 
 from pipeline.cli import main
-from pipeline.run import (
-    SHORT_TABLE_UNITS, STATUS_ERROR, STATUS_MISSING, STATUS_OK, STATUS_WARN, print_summary,
-)
+from pipeline.console import SHORT_TABLE_UNITS, print_summary
+from pipeline.core.states import UnitStatus
+
+STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_MISSING = (
+    UnitStatus.OK, UnitStatus.WARN, UnitStatus.ERROR, UnitStatus.MISSING)
 
 
 def test_init_unknown_district_is_a_clear_vietnamese_error(tmp_path, capsys):
@@ -86,12 +88,12 @@ def test_failed_write_keeps_the_previous_output(tmp_path, samples, monkeypatch):
     assert main(["consolidate", "--input", str(samples[0].parent), "--output", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
-    import pipeline.outputs.summary
+    import pipeline.outputs.publish
 
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pipeline.outputs.summary, "write_summary", boom)
+    monkeypatch.setattr(pipeline.outputs.publish, "write_summary", boom)
     assert main(["consolidate", "--input", str(samples[0].parent), "--output", str(out)]) == 3
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before, "a failed run must leave the last good output untouched"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.core.findings import ERROR, INFO, WARNING
 from pipeline.annexes.layout import META_SHEET
 from pipeline.run import consolidate
+from pipeline.core.states import Level
 from sheets import HEADER_ROW, cell_at, header_columns, row_of
 
 TT, PB01, PB08, PB09 = "Thông tin chung", "Tiêu chí NTM", "Chỉ tiêu chủ yếu", "Nội dung thành phần"
@@ -40,38 +40,38 @@ def break_threshold(book, annexes):
     cell_at(ws, code, "Kết quả kỳ báo cáo").value = item.threshold - 10
     target = cell_at(ws, code, "Đánh giá kỳ báo cáo")
     target.value = "Đạt"
-    return [("threshold-miss", INFO if item.to_check else WARNING, PB01, target.coordinate)]
+    return [("threshold-miss", Level.INFO if item.to_check else Level.WARNING, PB01, target.coordinate)]
 
 
 def break_assessment_missing(book, annexes):
     ws = book[PB01]
     cell_at(ws, "1.1", "Đánh giá kỳ báo cáo").value = None
-    return [("assessment-missing", WARNING, PB01, cell_at(ws, "1.1", "Kết quả kỳ báo cáo").coordinate)]
+    return [("assessment-missing", Level.WARNING, PB01, cell_at(ws, "1.1", "Kết quả kỳ báo cáo").coordinate)]
 
 
 def break_drop(book, annexes):
     ws = book[PB08]
     cell_at(ws, "7", DONE).value = 80
     cell_at(ws, "7", LAST_YEAR).value = 96
-    return [("drop-vs-last-year", WARNING, PB08, cell_at(ws, "7", DONE).coordinate)]
+    return [("drop-vs-last-year", Level.WARNING, PB08, cell_at(ws, "7", DONE).coordinate)]
 
 
 def break_required(book, annexes):
     cell = cell_at(book[TT], "SO_HO", VALUE)
     cell.value = None
-    return [("required-missing", ERROR, TT, cell.coordinate)]
+    return [("required-missing", Level.ERROR, TT, cell.coordinate)]
 
 
 def break_too_long(book, annexes):
     cell = cell_at(book[PB09], "3", "Kết quả chủ yếu")
     cell.value = "Nội dung rất dài. " * 150
-    return [("too-long", ERROR, PB09, cell.coordinate)]
+    return [("too-long", Level.ERROR, PB09, cell.coordinate)]
 
 
 def break_date(book, annexes):
     cell = cell_at(book[TT], "NGAY_LAP", VALUE)
     cell.value = "hôm qua"
-    return [("not-a-date", ERROR, TT, cell.coordinate)]
+    return [("not-a-date", Level.ERROR, TT, cell.coordinate)]
 
 
 def break_row_code(book, annexes):
@@ -79,30 +79,30 @@ def break_row_code(book, annexes):
     r = row_of(ws, "1")
     ws.cell(r, 1).value = "99"
     first_value = ws.cell(r, header_columns(ws)[DONE]).coordinate
-    return [("row-unknown", WARNING, PB08, first_value), ("row-missing", ERROR, PB08, f"A{HEADER_ROW}")]
+    return [("row-unknown", Level.WARNING, PB08, first_value), ("row-missing", Level.ERROR, PB08, f"A{HEADER_ROW}")]
 
 
 def break_column(book, annexes):
     ws = book[PB08]
     ws.cell(HEADER_ROW, header_columns(ws)[LAST_YEAR]).value = "Cùng kỳ"
-    return [("column-missing", ERROR, PB08, f"A{HEADER_ROW}")]
+    return [("column-missing", Level.ERROR, PB08, f"A{HEADER_ROW}")]
 
 
 def break_version_unknown(book, annexes):
     _meta(book, "template_version", "NTM-PB-9.0")
-    return [("template-unknown", ERROR, "", "")]
+    return [("template-unknown", Level.ERROR, "", "")]
 
 
 def break_version_minor(book, annexes):
     _meta(book, "template_version", "NTM-PB-1.7")
-    return [("template-version", WARNING, "", "")]
+    return [("template-version", Level.WARNING, "", "")]
 
 
 def break_identity_to_name(book, annexes):
     _meta(book, "unit_code", "")
     cell_at(book[TT], "MA_DV", VALUE).value = None
     cell_at(book[TT], "TEN_DV", VALUE).value = "xa tho thanh"
-    return [("unit-from-name", INFO, "", "")]
+    return [("unit-from-name", Level.INFO, "", "")]
 
 
 CASES = [break_threshold, break_assessment_missing, break_drop, break_required, break_too_long,

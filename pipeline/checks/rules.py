@@ -22,7 +22,8 @@ from pipeline.annexes import Annex
 from pipeline.annexes.compute import compute_fixed_cells, compute_list_cells
 from pipeline.annexes.formulas import Cells
 from pipeline.annexes.model import MET, NOT_MET
-from pipeline.core.findings import INFO, Finding
+from pipeline.core.findings import Finding
+from pipeline.core.states import Level
 
 Frame = pd.DataFrame
 
@@ -382,7 +383,7 @@ def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[
         for i, j, k, number, bound in zip(result[miss], assessed[miss], case[miss], value[miss].tolist(),
                                           limit[miss].tolist()):
             yield _finding(ix, "threshold-miss", i, j, value=number,
-                           note=f"{item[k].compare} {bound:g}", level=INFO if item[k].to_check else None)
+                           note=f"{item[k].compare} {bound:g}", level=Level.INFO if item[k].to_check else None)
 
 
 RULES: tuple[Rule, ...] = (

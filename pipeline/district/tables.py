@@ -26,7 +26,8 @@ from pipeline.district.table import (
     ERROR_MARK, Across, Average, Band, Col, CountOf, CountText, Footer, Sum, SumColumns, Table,
     Weighted, blank_mask, is_blank, is_number,
 )
-from pipeline.run import STATUS_ERROR, STATUS_MISSING, STATUS_OK, STATUS_WARN, RunResult
+from pipeline.result import RunResult
+from pipeline.core.states import UnitStatus
 
 #: Shown across the row of a unit whose file was read but refused (wrong period, unknown template …).
 NOT_USED = "File có lỗi, chưa tổng hợp"
@@ -96,7 +97,7 @@ class District:
     details: Table
 
 
-def consolidate(result: RunResult) -> District:
+def build_district(result: RunResult) -> District:
     """Every district table of a run."""
     src = Source.from_result(result)
     return District(
@@ -159,8 +160,8 @@ class Source:
         usable_of = dict(zip(status["unit_code"], status["usable"])) if not status.empty else {}
         states = {}
         for code, _name in units:
-            if status_of.get(code, STATUS_MISSING) == STATUS_MISSING:
-                states[code] = STATUS_MISSING
+            if status_of.get(code, UnitStatus.MISSING) == UnitStatus.MISSING:
+                states[code] = UnitStatus.MISSING
             else:
                 states[code] = "" if bool(usable_of[code]) else NOT_USED
         cells = result.cells
@@ -322,7 +323,7 @@ def status_table(src: Source) -> Table:
                      for v in units["on_time"]],
         "loi": units["errors"], "canh_bao": units["warnings"], "luu_y": units["infos"],
     }) if not units.empty else pd.DataFrame(columns=["label", "state"])
-    statuses = (STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_MISSING)
+    statuses = (UnitStatus.OK, UnitStatus.WARN, UnitStatus.ERROR, UnitStatus.MISSING)
     deadline = src.result.settings.deadline
     return Table(
         code="TH00", sheet=STATUS_SHEET, title=STATUS_TITLE,

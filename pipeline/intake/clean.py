@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from pipeline.intake.cells import CellBlock
-from pipeline.core.findings import WARNING, Finding
+from pipeline.core.findings import Finding
 from pipeline.text.normalize import Parsed, clean_text, parse_choice, parse_number
 from pipeline.intake.read import AnnexRead, xl_rowcol_to_cell
 from pipeline.annexes.slots import NUMERIC, Slots
+from pipeline.core.states import Level
 
 #: Conversions that may have guessed wrong: a 0.8 % poverty rate typed as 0,8 becomes 80.
 DOUBTFUL = frozenset({"percent-from-fraction", "number-ambiguous-separator"})
@@ -132,7 +133,7 @@ def _clean(slots: Slots, slot: int, raw: object) -> tuple:
     note = None
     if parsed.ok and parsed.note and slots.roles[slot] == "input" and parsed.code not in QUIET:
         code = "text-legacy-font" if parsed.code in ("text-tcvn3", "text-vni") else "value-normalized"
-        note = (code, parsed.note, WARNING if parsed.code in DOUBTFUL else None)
+        note = (code, parsed.note, Level.WARNING if parsed.code in DOUBTFUL else None)
     out = (number, value, not (isinstance(raw, str) and not raw.strip()), parsed.code, note)
     if key is not None:
         if len(_CLEAN) > 200_000:  # bounded: distinct texts of a national run fit many times over

@@ -14,12 +14,13 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from pipeline.core.findings import ERROR, INFO, WARNING, Finding
-from pipeline.run import RunResult
+from pipeline.core.findings import Finding
+from pipeline.result import RunResult
 from pipeline.text.names import ascii_name, strip_unit_prefix
+from pipeline.core.states import Level
 
 # Orange, not yellow, for warnings: the template already marks input cells pale yellow.
-FILLS = {ERROR: "FFC7CE", WARNING: "F8CBAD", INFO: "DDEBF7"}
+FILLS = {Level.ERROR: "FFC7CE", Level.WARNING: "F8CBAD", Level.INFO: "DDEBF7"}
 LIST_SHEET = "Cần sửa"
 _THIN = Side(style="thin")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -42,7 +43,7 @@ def write_feedback(result: RunResult, folder: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     for r in result.files:
         findings = by_file.get(r.file, [])
-        if not r.opened or r.status == "superseded" or not any(f.level in (ERROR, WARNING) for f in findings):
+        if not r.opened or r.status == "superseded" or not any(f.level in (Level.ERROR, Level.WARNING) for f in findings):
             continue
         if r.path.suffix.lower() not in EDITABLE:
             continue
@@ -60,7 +61,7 @@ def _write_copy(source: Path, target: Path, findings: list[Finding]) -> None:
     for f in findings:
         if f.sheet in book.sheetnames and f.cell:
             cell = book[f.sheet][f.cell]
-            cell.fill = PatternFill("solid", fgColor=FILLS.get(f.level, FILLS[INFO]))
+            cell.fill = PatternFill("solid", fgColor=FILLS.get(f.level, FILLS[Level.INFO]))
             text = f"[{f.level}] {f.message}\nCách sửa: {f.hint}"
             if cell.comment is not None:
                 text = cell.comment.text + "\n\n" + text
@@ -86,7 +87,7 @@ def _write_list(book, findings: list[Finding]) -> None:
         cell.fill = PatternFill("solid", fgColor="DDE6F0")
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    order = {ERROR: 0, WARNING: 1, INFO: 2}
+    order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
     for i, f in enumerate(sorted(findings, key=lambda f: (order.get(f.level, 3), f.sheet, f.cell)), 1):
         ws.append([i, f.level, f.sheet, f.cell, f.message, f.hint])
         row = ws.max_row
@@ -94,7 +95,7 @@ def _write_list(book, findings: list[Finding]) -> None:
             link = ws.cell(row=row, column=4)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}")
             link.font = Font(name=FONT, color="0563C1", underline="single")
-        ws.cell(row=row, column=2).fill = PatternFill("solid", fgColor=FILLS.get(f.level, FILLS[INFO]))
+        ws.cell(row=row, column=2).fill = PatternFill("solid", fgColor=FILLS.get(f.level, FILLS[Level.INFO]))
     for col, width in zip("ABCDEF", (6, 10, 22, 8, 60, 50)):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=5):

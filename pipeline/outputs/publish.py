@@ -15,15 +15,17 @@ import pandas as pd
 from pipeline import TEMPLATE_VERSION, __version__
 from pipeline.outputs import values_csv
 from pipeline.core.findings import Finding
-from pipeline.run import RunResult
+from pipeline.district.tables import District
+from pipeline.outputs.feedback import write_feedback
+from pipeline.outputs.report import write_check_report
+from pipeline.outputs.summary import write_summary
+from pipeline.result import RunResult
 
 FEEDBACK_DIR = "phan_hoi"
 
 
-def write_outputs(result: RunResult, out: Path) -> None:
-    from pipeline.outputs.feedback import write_feedback
-    from pipeline.outputs.report import write_check_report
-
+def write_outputs(result: RunResult, district: District, out: Path) -> None:
+    """Render every output of a finished run into ``out`` (nothing is computed here)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
@@ -34,13 +36,7 @@ def write_outputs(result: RunResult, out: Path) -> None:
         write_values_csv(result, stage / names["values"])
         feedback = write_feedback(result, stage / FEEDBACK_DIR)
         write_check_report(result, stage / names["report"], feedback)
-        from pipeline.district.tables import consolidate
-        from pipeline.outputs.summary import write_summary
-
-        start = time.perf_counter()
-        district = consolidate(result)
-        result.timings["consolidate"] = time.perf_counter() - start
-        write_summary(result, stage / names["summary"], district)
+        write_summary(result, district, stage / names["summary"])
         outputs = {
             "Bảng tổng hợp": names["summary"],
             "Báo cáo kiểm tra": names["report"],
@@ -50,7 +46,7 @@ def write_outputs(result: RunResult, out: Path) -> None:
             "Thông tin lần chạy": names["run"],
         }
         result.outputs = {k: str(out / v) for k, v in outputs.items() if v}
-        result.timings["write"] = time.perf_counter() - began - result.timings["consolidate"]
+        result.timings["write"] = time.perf_counter() - began
         write_run_json(result, stage / names["run"], feedback)
         _publish(stage, out)
     finally:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipeline.core.findings import ERROR, INFO, WARNING
-from pipeline.run import RunResult
+from pipeline.result import RunResult
 from pipeline.excel.styles import Styles
+from pipeline.core.states import Level
 
-LEVEL_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
-LEVEL_FILL = {ERROR: "#FFC7CE", WARNING: "#F8CBAD", INFO: "#DDEBF7"}
+LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+LEVEL_FILL = {Level.ERROR: "#FFC7CE", Level.WARNING: "#F8CBAD", Level.INFO: "#DDEBF7"}
 
 
 def write_check_report(result: RunResult, path: Path, feedback: dict[str, str]) -> None:

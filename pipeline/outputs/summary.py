@@ -26,7 +26,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.district.tables import (
-    CriteriaSummary, District, FundsSummary, OcopSummary, consolidate,
+    CriteriaSummary, District, FundsSummary, OcopSummary,
 )
 from pipeline.district.table import (
     Across, Average, Col, CountOf, Sum, Table, Total, Weighted, is_blank, is_number,
@@ -34,12 +34,13 @@ from pipeline.district.table import (
 from pipeline.excel.fast_sheet import (
     CellWriter, FormulaSheet, formula_template, formula_writer, value_writer,
 )
-from pipeline.run import STATUS_ERROR, STATUS_MISSING, STATUS_WARN, RunResult
+from pipeline.result import RunResult
 from pipeline.excel.sheet_layout import (
     BLANK_DATE, line_chars, set_page, text_height, write_heading, write_signature, write_title,
 )
 from pipeline.excel.styles import GROUP_FILL, HEADER_FILL, NUM_FORMATS, Styles
 from pipeline.text.names import strip_unit_prefix
+from pipeline.core.states import UnitStatus
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
                     "strings_to_urls": False}
@@ -48,16 +49,15 @@ STT_WIDTH, LABEL_WIDTH = 5, 22
 #: First row of the first table (under the heading, title and ĐVT lines of ``sheet_layout``).
 TABLE_TOP = 7
 STATE_COLOR = "#C00000"
-STATUS_FILLS = {STATUS_MISSING: "#F4CCCC", STATUS_ERROR: "#FFC7CE", STATUS_WARN: "#FFEB9C"}
+STATUS_FILLS = {UnitStatus.MISSING: "#F4CCCC", UnitStatus.ERROR: "#FFC7CE", UnitStatus.WARN: "#FFEB9C"}
 CHART_HEIGHT = 320
 DEFAULT_ROW_PT = 15.75
 #: Characters of wrapped Times New Roman text per unit of column width (row heights).
 CHARS_PER_WIDTH = 1.15
 
 
-def write_summary(result: RunResult, path: Path, district: District | None = None) -> Path:
-    """Write the district summary of ``result`` (consolidated unless given) to ``path``."""
-    district = district if district is not None else consolidate(result)
+def write_summary(result: RunResult, district: District, path: Path) -> Path:
+    """Write the district summary (the tables of ``district``, built from ``result``) to ``path``."""
     book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     page = _Page(result, Styles(book))
     book.set_properties({
