@@ -11,13 +11,13 @@ from pipeline.config.paths import CATALOGUE_DIR
 from pipeline.annexes.catalogue import (
     DEFAULT_CATALOGUES,
     HEADER,
-    REGIONS,
     Catalogue,
     CatalogueError,
     CatalogueRow,
     load_catalogue,
-    region_code,
+
 )
+from pipeline.config.regions import REGIONS, region_code
 
 NTM = CATALOGUE_DIR / DEFAULT_CATALOGUES["PB01"]
 NANG_CAO = CATALOGUE_DIR / DEFAULT_CATALOGUES["PB02"]

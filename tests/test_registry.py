@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.config.regions import REGIONS
 from pipeline.config.registry import (
     REGION_OF_PROVINCE,
-    REGIONS,
     Registry,
     RegistryError,
     Unit,

@@ -6,7 +6,8 @@ import unicodedata
 
 import pytest
 
-from pipeline.text.names import ascii_name, fold, slug, split_unit_prefix, strip_unit_prefix
+from pipeline.text.fold import fold
+from pipeline.text.names import ascii_name, slug, split_unit_prefix, strip_unit_prefix
 
 # (text, expected)
 ASCII_NAMES = [

@@ -18,16 +18,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
+from pipeline.config.regions import REGIONS, region_code
+
 #: Regions (vùng) of QĐ 318/QĐ-TTg: code -> Vietnamese name.
-REGIONS: dict[str, str] = {
-    "TDMNPB": "Trung du và miền núi phía Bắc",
-    "DBSH": "Đồng bằng sông Hồng",
-    "BTB": "Bắc Trung Bộ",
-    "DHNTB": "Duyên hải Nam Trung Bộ",
-    "TN": "Tây Nguyên",
-    "DNB": "Đông Nam Bộ",
-    "DBSCL": "Đồng bằng sông Cửu Long",
-}
 
 #: Annex code -> catalogue file name in ``catalogue_dir()``.
 DEFAULT_CATALOGUES: dict[str, str] = {
@@ -69,27 +62,6 @@ class CatalogueError(Exception):
         self.detail = detail
         where = f"Danh mục {file}" + (f", dòng {line}" if line is not None else "")
         super().__init__(f"{where}: {detail}")
-
-
-def _fold(text: str) -> str:
-    """Lower case, no diacritics, single spaces: a key for matching region names."""
-    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return " ".join(bare.replace("đ", "d").replace("Đ", "D").lower().split())
-
-
-_REGION_KEYS: dict[str, str] = {
-    **{_fold(code): code for code in REGIONS},
-    **{_fold(name): code for code, name in REGIONS.items()},
-}
-
-
-def region_code(value: str) -> str:
-    """Region code for a code or a Vietnamese name ("btb", "Bắc Trung Bộ" -> "BTB")."""
-    code = _REGION_KEYS.get(_fold(value))
-    if code is None:
-        known = ", ".join(f"{c} ({n})" for c, n in REGIONS.items())
-        raise ValueError(f"Vùng '{value}' không hợp lệ; dùng một trong các mã: {known}.")
-    return code
 
 
 @dataclass(frozen=True)

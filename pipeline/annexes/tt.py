@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.annexes.common import code_column, label_column
 from pipeline.annexes.model import Annex, Column, Row
-from pipeline.annexes.catalogue import REGIONS
+from pipeline.config.regions import REGIONS
 
 #: Regions of QĐ 318/QĐ-TTg, as offered in the "vùng áp dụng mức chuẩn" dropdown.
 REGION_CHOICES = tuple(REGIONS)

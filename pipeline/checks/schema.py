@@ -15,7 +15,7 @@ import pandera.pandas as pa
 from pipeline.annexes import Annex
 from pipeline.core.findings import Finding
 from pipeline.annexes.slots import default_slots
-from pipeline.text.names import fold
+from pipeline.text.fold import fold
 
 NUMERIC = ("int", "money", "number", "percent", "year")
 A1 = r"^[A-Z]{1,3}[1-9][0-9]*$"

@@ -16,8 +16,8 @@ from typing import Any
 
 from vietnamadminunits.database import get_data
 
-from pipeline.annexes.catalogue import REGIONS  # noqa: F401  (re-exported: region codes and names)
-from pipeline.text.names import fold, split_unit_prefix, strip_unit_prefix
+from pipeline.text.fold import fold
+from pipeline.text.names import split_unit_prefix, strip_unit_prefix
 
 LEVEL_DISTRICT = "huyen"
 LEVEL_PROVINCE = "tinh"

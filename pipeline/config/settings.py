@@ -28,7 +28,6 @@ from pipeline.config.registry import (
     LEVEL_PROVINCE,
     LEVELS,
     PROVINCE_CODE_WIDTH,
-    REGIONS,
     UNIT_KINDS,
     Registry,
     RegistryError,
@@ -39,7 +38,9 @@ from pipeline.config.registry import (
     registry_for_province,
 )
 from pipeline.config.paths import SETTINGS_PATH
-from pipeline.text.names import fold, split_unit_prefix, strip_diacritics
+from pipeline.config.regions import REGIONS
+from pipeline.text.fold import fold, strip_diacritics
+from pipeline.text.names import split_unit_prefix
 
 DEFAULT_SETTINGS_PATH = SETTINGS_PATH
 

@@ -20,7 +20,7 @@ from pipeline.core.findings import Finding
 from pipeline.intake.read import AnnexRead, Cell, ReadError, Workbook, read_annex
 from pipeline.config.registry import Registry
 from pipeline.annexes.slots import Slots, default_slots
-from pipeline.text.names import fold
+from pipeline.text.fold import fold
 
 #: Template versions the reader maps by column titles (same layout family).
 COMPATIBLE_PREFIX = TEMPLATE_VERSION.rsplit(".", 1)[0] + "."

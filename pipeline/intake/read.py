@@ -23,7 +23,7 @@ from pipeline.annexes import Annex
 from pipeline.core.findings import Finding
 from pipeline.annexes.layout import FIRST_DATA_ROW, HEADER_ROW, META_SHEET
 from pipeline.annexes.slots import Slots, default_slots
-from pipeline.text.names import fold
+from pipeline.text.fold import fold
 
 WORKBOOK_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods"}
 #: A filled template is about 60 KB on disk and 600 KB unzipped; these bounds leave a wide margin

@@ -1,10 +1,11 @@
-"""Vietnamese text helpers: ASCII file names, slugs, matching keys, unit-type prefixes."""
+"""Names: ASCII file names, slugs, unit-type prefixes ("Xã", "TT.", "Thị trấn")."""
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
+
+from pipeline.text.fold import fold, strip_diacritics
 
 # Unit-type words that may precede a name, each with the canonical type it stands for.
 # Compared word by word through `fold`, so "XÃ", "xa" and "Xã" all match "Xã".
@@ -35,13 +36,6 @@ UNIT_PREFIXES: dict[str, str] = {
 _NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 
 
-def strip_diacritics(text: str) -> str:
-    """Remove Vietnamese tone and vowel marks and map đ/Đ to d/D; case is kept."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.replace("đ", "d").replace("Đ", "D")
-
-
 def ascii_name(text: str) -> str:
     """ASCII-only name for file names: "Xã Thọ Thanh" -> "XaThoThanh"."""
     return _NON_ALNUM.sub("", strip_diacritics(text))
@@ -50,12 +44,6 @@ def ascii_name(text: str) -> str:
 def slug(text: str) -> str:
     """Lower-case ASCII words joined by underscores: "Xã Thọ Thanh" -> "xa_tho_thanh"."""
     return _NON_ALNUM.sub("_", strip_diacritics(text).lower()).strip("_")
-
-
-@functools.lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Matching key: lower case, no diacritics, đ -> d, single spaces, stripped."""
-    return " ".join(strip_diacritics(text).lower().split())
 
 
 def split_unit_prefix(name: str) -> tuple[str | None, str]:

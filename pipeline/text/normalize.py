@@ -23,6 +23,8 @@ from itertools import groupby
 from numbers import Integral, Real
 from typing import Literal, Sequence
 
+from pipeline.text.fold import SOFT_HYPHEN, fold, remove_invisible
+
 # ---------------------------------------------------------------------------
 # Result
 # ---------------------------------------------------------------------------
@@ -198,7 +200,7 @@ def _decimal_from_number(raw: object) -> Decimal | None:
 
 def _parse_number_text(raw: str, *, percent: bool, integer: bool) -> Parsed:
     # NFKC turns no-break and thin spaces into plain spaces and full-width digits into ASCII.
-    text = _remove_invisible(unicodedata.normalize("NFKC", raw), keep_soft_hyphen=False).strip()
+    text = remove_invisible(unicodedata.normalize("NFKC", raw), keep_soft_hyphen=False).strip()
     if text and text[0] in _APOSTROPHES:
         text = text[1:].strip()
     if not text:
@@ -470,7 +472,6 @@ def _not_in_list(raw: object, choices: Sequence[str]) -> Parsed:
 # Invisible characters that creep in from the web and Word: zero-width spaces and joiners,
 # word joiner, byte-order mark, bidi marks. The soft hyphen U+00AD is handled apart: in
 # TCVN3 it is the letter "ư".
-_SOFT_HYPHEN = "\u00ad"
 _LEGACY_CODES = frozenset({"text-tcvn3", "text-vni"})
 
 
@@ -498,7 +499,7 @@ def clean_text(raw: object) -> Parsed:
 
 def _clean_string(raw: str) -> Parsed:
     # Step 1: invisible characters out, every kind of space to " ", line ends to "\n".
-    visible = _unify_spaces(_remove_invisible(raw, keep_soft_hyphen=True))
+    visible = _unify_spaces(remove_invisible(raw, keep_soft_hyphen=True))
     # Step 2: NFD (Mac, web pages) to NFC.
     composed = unicodedata.normalize("NFC", visible)
     tidy = _collapse_spaces(composed)
@@ -510,8 +511,8 @@ def _clean_string(raw: str) -> Parsed:
         converted = vni_to_unicode(tidy)
     else:
         converted = tidy
-    soft_hyphens = _SOFT_HYPHEN in converted
-    clean = _collapse_spaces(unicodedata.normalize("NFC", converted.replace(_SOFT_HYPHEN, "")))
+    soft_hyphens = SOFT_HYPHEN in converted
+    clean = _collapse_spaces(unicodedata.normalize("NFC", converted.replace(SOFT_HYPHEN, "")))
     if not clean:
         return _BLANK
     if clean == raw:
@@ -540,20 +541,6 @@ def _legacy_note(legacy: str, before: str, after: str) -> str:
     return f"Đã chuyển chữ gõ bằng bảng mã {font} {_quote(before)} thành Unicode {_quote(after)}."
 
 
-def _remove_invisible(text: str, *, keep_soft_hyphen: bool) -> str:
-    """Drop format characters (category Cf) and control characters except tab and newlines."""
-    kept = []
-    for ch in text:
-        category = unicodedata.category(ch)
-        if ch == _SOFT_HYPHEN and keep_soft_hyphen:
-            kept.append(ch)
-        elif category == "Cf" or (category == "Cc" and ch not in "\t\n\r"):
-            continue
-        else:
-            kept.append(ch)
-    return "".join(kept)
-
-
 def _unify_spaces(text: str) -> str:
     """Line ends to "\\n"; tabs, no-break, thin and other spaces (category Zs) to " "."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
@@ -564,21 +551,6 @@ def _collapse_spaces(text: str) -> str:
     """Single spaces inside each line, no spaces at line ends, at most one empty line."""
     lines = [re.sub(" {2,}", " ", line).strip(" ") for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n ")
-
-
-def fold(text: str) -> str:
-    """Matching key without diacritics: "Xã  Thọ Thanh" -> "xa tho thanh".
-
-    Lower case, tone and vowel marks removed, đ/Đ (and the look-alike Ð, often typed for Đ)
-    to d, invisible characters removed, runs of spaces collapsed, stripped.
-    """
-    text = _remove_invisible(text, keep_soft_hyphen=False)
-    bare = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
-    bare = bare.translate(_FOLD_D)
-    return " ".join(bare.casefold().split())
-
-
-_FOLD_D = str.maketrans({"đ": "d", "Đ": "D", "Ð": "D", "ð": "d", "Ɖ": "D"})
 
 
 # ---------------------------------------------------------------------------
