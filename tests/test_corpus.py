@@ -33,7 +33,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline.intake.read import ReadError, check_file
+from pipeline.intake.safety import ReadError, check_file
 
 import corpus
 from corpus import (

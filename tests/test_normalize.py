@@ -10,16 +10,14 @@ import pytest
 
 from pipeline.text.normalize import (
     NOTE_CODES,
-    TCVN3_TO_UNICODE,
-    VNI_TO_UNICODE,
     Parsed,
     clean_text,
-    detect_legacy,
-    fold,
     parse_choice,
     parse_number,
-    tcvn3_to_unicode,
-    vni_to_unicode,
+)
+from pipeline.text.fold import fold
+from pipeline.text.legacy import (
+    TCVN3_TO_UNICODE, VNI_TO_UNICODE, detect_legacy, tcvn3_to_unicode, vni_to_unicode,
 )
 
 NBSP, NNBSP, THIN = "\u00a0", "\u202f", "\u2009"

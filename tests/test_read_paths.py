@@ -7,13 +7,11 @@ samples and on the broken copies communes send.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
-import pytest
 
 import corpus
-from pipeline.intake.read import ReadError, Workbook, _zip_entries, read_annex
+from pipeline.intake.read import Workbook, read_annex
 from pipeline.intake import read
 
 #: Broken copies that keep a zip workbook the reader opens.
@@ -60,28 +58,3 @@ def test_template_layout_reads_as_the_table_path(samples, annexes, tmp_path, mon
     for name in fast:
         for code in annexes:
             assert fast[name][code] == slow[name][code], (name, code)
-
-
-@pytest.mark.parametrize("case", ["plain", "comment", "truncated", "not_a_zip"])
-def test_zip_directory_matches_the_zip_module(samples, tmp_path, case):
-    path = tmp_path / "book.xlsx"
-    if case == "plain":
-        path.write_bytes(samples[0].read_bytes())
-    elif case == "comment":  # an archive comment moves the end record away from the file's end
-        with zipfile.ZipFile(samples[0]) as zin, zipfile.ZipFile(path, "w") as zout:
-            zout.comment = b"x" * 5000
-            for info in zin.infolist():
-                zout.writestr(info, zin.read(info.filename))
-    elif case == "truncated":
-        corpus.truncated(samples[0], path)
-    else:
-        corpus.not_a_zip(samples[0], path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            expected = [(i.filename, i.file_size, i.flag_bits) for i in zf.infolist()]
-    except zipfile.BadZipFile:
-        with pytest.raises(ReadError) as caught:
-            _zip_entries(path)
-        assert caught.value.code == "file-corrupt"
-        return
-    assert _zip_entries(path) == expected

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pipeline.intake.read import MAX_SHEET_ROWS, xl_rowcol_to_cell
+from pipeline.intake.read import xl_rowcol_to_cell
+from pipeline.intake.safety import MAX_SHEET_ROWS
 from pipeline.annexes.slots import Slots
 
 #: Columns of the frame handed to validation, in order.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.intake.read import WORKBOOK_SUFFIXES
+from pipeline.intake.safety import WORKBOOK_SUFFIXES
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from pipeline.annexes import Annex, load_annexes
 from pipeline.intake.cells import CellBlock
 from pipeline.intake.clean import normalize_file
 from pipeline.core.findings import Finding
-from pipeline.intake.read import AnnexRead, Cell, ReadError, Workbook, read_annex
+from pipeline.intake.read import AnnexRead, Cell, Workbook, read_annex
+from pipeline.intake.safety import ReadError
 from pipeline.config.registry import Registry
 from pipeline.annexes.slots import Slots, default_slots
 from pipeline.text.fold import fold

@@ -9,8 +9,6 @@ files named .xlsx. Nothing here writes to the input file.
 from __future__ import annotations
 
 import re
-import struct
-import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,17 +21,9 @@ from pipeline.annexes import Annex
 from pipeline.core.findings import Finding
 from pipeline.annexes.layout import FIRST_DATA_ROW, HEADER_ROW, META_SHEET
 from pipeline.annexes.slots import Slots, default_slots
+from pipeline.intake.safety import MAX_SHEET_ROWS, ReadError, check_file
 from pipeline.text.fold import fold
 
-WORKBOOK_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods"}
-#: A filled template is about 60 KB on disk and 600 KB unzipped; these bounds leave a wide margin
-#: while keeping memory and time bounded on hostile files.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 60 * 1024 * 1024
-#: One sheet's XML (or an .ods content.xml): 5,000 filled rows take about 2 MB; a million take 40.
-#: Checked from the zip directory, so a huge sheet is refused before anything is parsed.
-MAX_PART_BYTES = 8 * 1024 * 1024
-MAX_SHEET_ROWS = 5000
 #: Rows after the header scanned for the header itself when the table is not found by name.
 HEADER_SEARCH_ROWS = 40
 #: Text that ends an annex's data area: the signature block.
@@ -41,19 +31,6 @@ STOP_WORDS = ("nguoi lap bieu", "tm. uy ban nhan dan", "chu tich", "tm. ubnd")
 STOP_FIRST = frozenset("NnTtCc.")
 SIGNATURE_DATE = re.compile(r"^\.{3,}, ngay \.{3,}")
 BLANK_RUN_END = 6
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-
-
-class ReadError(Exception):
-    """The file cannot be read; carries the finding code and a note."""
-
-    def __init__(self, code: str, note: str = "") -> None:
-        super().__init__(f"{code}: {note}")
-        self.code = code
-        self.note = note
-
 
 class Cell(NamedTuple):
     """One value read from an annex, with where it came from (0-based Excel row and column)."""
@@ -101,105 +78,6 @@ def xl_rowcol_to_cell(row: int, col: int) -> str:
     """A1 address of a cell; cached: every commune's workbook has the same addresses, so the cells
     of all units share one string per address (less memory, smaller pickles from the workers)."""
     return _xl_rowcol_to_cell(row, col)
-
-
-# Opening
-
-
-def check_file(path: Path) -> str:
-    """The format of a workbook file, or ReadError for a file that must not be opened."""
-    fmt = WORKBOOK_SUFFIXES.get(path.suffix.lower())
-    if fmt is None:
-        raise ReadError("file-skipped", path.suffix or "không có đuôi")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ReadError("file-too-large", f"{size / 1024 / 1024:.0f} MB")
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if fmt in ("xlsx", "xlsb", "ods"):
-        if head == OLE_MAGIC:
-            # An encrypted OOXML file is an OLE container holding "EncryptionInfo".
-            if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00" in path.read_bytes()[:1 << 20]:
-                raise ReadError("file-encrypted")
-            return "xls"  # an old .xls saved under a new name: calamine reads it by content
-        if head[:4] != ZIP_MAGIC:
-            raise ReadError("file-corrupt", "nội dung không phải định dạng Excel")
-        _check_zip(path)
-    elif fmt == "xls" and head != OLE_MAGIC:
-        if head[:4] == ZIP_MAGIC:
-            _check_zip(path)
-            return "xlsx"
-        raise ReadError("file-corrupt", "nội dung không phải định dạng Excel")
-    return fmt
-
-
-def _check_zip(path: Path) -> None:
-    entries = _zip_entries(path)
-    unzipped = sum(size for _name, size, _flags in entries)
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise ReadError("file-too-large", f"giải nén ra {unzipped / 1024 / 1024:.0f} MB")
-    if any(flags & 0x1 for _name, _size, flags in entries):
-        raise ReadError("file-encrypted")
-    for name, size, _flags in entries:
-        if size > MAX_PART_BYTES and name.endswith(".xml"):
-            raise ReadError("file-too-large", f"phần {name} giải nén ra {size / 1024 / 1024:.0f} MB")
-
-
-_EOCD = struct.Struct("<4s4H2LH")           # end of central directory record
-_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # central directory file header
-
-
-def _zip_entries(path: Path) -> list[tuple[str, int, int]]:
-    """(name, unzipped size, flag bits) of every member, from the zip's central directory.
-
-    A lean parse of the directory alone (the zip module builds far more per member); zip64 and
-    anything unusual go to the zip module, whose errors mean the file is corrupt.
-    """
-    try:
-        with path.open("rb") as fh:
-            fh.seek(0, 2)
-            size = fh.tell()
-            tail_at = max(0, size - (_EOCD.size + 0xFFFF))
-            fh.seek(tail_at)
-            tail = fh.read()
-            end = tail.rfind(b"PK\x05\x06")
-            if end >= 0 and end + _EOCD.size <= len(tail):
-                _sig, _disk, _cd_disk, _here, count, cd_size, cd_at, _comment = _EOCD.unpack_from(tail, end)
-                if count != 0xFFFF and cd_at != 0xFFFFFFFF and cd_at + cd_size <= tail_at + end:
-                    if cd_at >= tail_at:
-                        directory = tail[cd_at - tail_at:cd_at - tail_at + cd_size]
-                    else:
-                        fh.seek(cd_at)
-                        directory = fh.read(cd_size)
-                    entries = _parse_directory(directory, count)
-                    if entries is not None:
-                        return entries
-    except OSError as exc:
-        raise ReadError("file-corrupt", f"không giải nén được ({exc})") from exc
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return [(i.filename, i.file_size, i.flag_bits) for i in zf.infolist()]
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ReadError("file-corrupt", f"không giải nén được ({exc})") from exc
-
-
-def _parse_directory(data: bytes, count: int) -> list[tuple[str, int, int]] | None:
-    entries, at = [], 0
-    for _ in range(count):
-        if at + _CENTRAL.size > len(data):
-            return None
-        fields = _CENTRAL.unpack_from(data, at)
-        if fields[0] != b"PK\x01\x02":
-            return None
-        flags, usize = fields[5], fields[11]
-        name_len, extra_len, comment_len = fields[12], fields[13], fields[14]
-        if usize == 0xFFFFFFFF:  # zip64 sizes live in the extra field
-            return None
-        start = at + _CENTRAL.size
-        name = data[start:start + name_len].decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        entries.append((name, usize, flags))
-        at = start + name_len + extra_len + comment_len
-    return entries
 
 
 class Workbook:
