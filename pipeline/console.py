@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pipeline.core.states import UnitStatus
 from pipeline.result import RunResult
+from pipeline.text.numbers import vn_count
 
 
 #: Past this many units (a province, the country) the end-of-run table lists only the units that
@@ -27,22 +28,17 @@ def print_summary(result: RunResult) -> None:
                   f"{rec.warnings:>5}  {rec.file}")
     if len(shown) < len(units):
         report = Path(result.outputs.get("Báo cáo kiểm tra", "báo cáo kiểm tra")).name
-        left = _count(len(units) - len(shown))
+        left = vn_count(len(units) - len(shown))
         if not len(shown):
-            said = f"Cả {_count(len(units))} đơn vị đều Hợp lệ"
+            said = f"Cả {vn_count(len(units))} đơn vị đều Hợp lệ"
         elif len(shown) == (units["status"] != UnitStatus.OK).sum():
-            said = f"Có {_count(len(units))} đơn vị; {left} đơn vị còn lại đều Hợp lệ"
+            said = f"Có {vn_count(len(units))} đơn vị; {left} đơn vị còn lại đều Hợp lệ"
         else:
-            said = (f"Có {_count(len(units))} đơn vị; ở trên là {len(shown)} đơn vị đầu tiên cần xem "
+            said = (f"Có {vn_count(len(units))} đơn vị; ở trên là {len(shown)} đơn vị đầu tiên cần xem "
                     f"lại, {left} đơn vị khác không in ở đây")
         print(f"({said}. Danh sách đầy đủ ở trang Tình trạng của {report}.)")
     tally = units["status"].value_counts()
     print()
-    print("Tổng: " + ", ".join(f"{k} {_count(v)}" for k, v in tally.items()))
+    print("Tổng: " + ", ".join(f"{k} {vn_count(v)}" for k, v in tally.items()))
     for label, path in result.outputs.items():
         print(f"{label}: {path}")
-
-
-def _count(n: int) -> str:
-    """A count as Vietnamese write it: 10.040."""
-    return f"{n:,}".replace(",", ".")

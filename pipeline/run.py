@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -29,7 +28,6 @@ from pipeline.checks.rules import check_rules
 from pipeline.checks.schema import validate_cells
 from pipeline.config.settings import Settings
 from pipeline.annexes.slots import default_slots
-from pipeline.text.names import ascii_name, strip_unit_prefix
 from pipeline.core.states import Level, UnitStatus
 from pipeline.district.tables import build_district
 from pipeline.console import print_summary

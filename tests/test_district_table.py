@@ -10,7 +10,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from pipeline.district.table import blank_mask, is_blank, is_number
+from pipeline.core.values import blank_mask, is_blank, is_number
 
 ODD = [None, "", " ", "x", "—", 0, 0.0, -1.5, float("nan"), float("inf"), np.float64("nan"),
        np.float64(2.5), np.int64(3), True, False, np.bool_(True), date(2024, 1, 2),

@@ -10,7 +10,8 @@ import pytest
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline.district.table import ERROR_MARK, SumColumns
+from pipeline.core.values import ERROR_MARK
+from pipeline.district.table import SumColumns
 from pipeline.excel.fast_sheet import (
     FormulaSheet, formula_template, formula_writer, value_writer, write_value,
 )

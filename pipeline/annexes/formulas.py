@@ -15,21 +15,13 @@ import numpy as np
 import pandas as pd
 
 from pipeline.annexes.model import MET, NOT_MET
+from pipeline.core.values import as_number, tidy
 
 #: Returns the A1 address of a cell: (row code or None for "this row", column key or None for
 #: "this column").
 Addr = Callable[[str | None, str | None], str]
 #: Returns the value of a cell, addressed the same way.
 Get = Callable[[str | None, str | None], object]
-
-
-def _num(value: object) -> float:
-    """Excel's N(): numbers count, anything else is 0."""
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    return 0.0
 
 
 class Cells:
@@ -88,11 +80,6 @@ def _text(values: np.ndarray, text: str, where: np.ndarray) -> np.ndarray:
     return out
 
 
-def _tidy(value: float) -> float | int:
-    value = round(value, 6)
-    return int(value) if value == int(value) else value
-
-
 class Formula(ABC):
     """A computed cell."""
 
@@ -130,7 +117,7 @@ class SumRows(Formula):
         return "=SUM(" + ",".join(addr(r, None) for r in self.rows) + ")"
 
     def evaluate(self, get: Get) -> object:
-        return _tidy(sum(_num(get(r, None)) for r in self.rows))
+        return tidy(sum(as_number(get(r, None)) for r in self.rows))
 
     def evaluate_cells(self, get: GetCells) -> Cells:
         total = np.round(sum(get(r, None).n for r in self.rows), 6)
@@ -206,10 +193,10 @@ class RowRatio(Formula):
         return f'=IF(N({den})=0,"",ROUND(N({num})/{den}*100,1))'
 
     def evaluate(self, get: Get) -> object:
-        den = _num(get(None, self.denominator))
+        den = as_number(get(None, self.denominator))
         if den == 0:
             return ""
-        return _tidy(round(_num(get(None, self.numerator)) / den * 100 + 1e-9, 1))
+        return tidy(round(as_number(get(None, self.numerator)) / den * 100 + 1e-9, 1))
 
     def evaluate_cells(self, get: GetCells) -> Cells:
         den = get(None, self.denominator).n
@@ -237,7 +224,7 @@ class RowDiff(Formula):
         a, b = get(None, self.minuend), get(None, self.subtrahend)
         if a in (None, "") and b in (None, ""):
             return ""
-        return _tidy(_num(a) - _num(b))
+        return tidy(as_number(a) - as_number(b))
 
     def evaluate_cells(self, get: GetCells) -> Cells:
         a, b = get(None, self.minuend), get(None, self.subtrahend)

@@ -16,6 +16,11 @@ ValueKind = Literal["text", "int", "number", "money", "percent", "year", "choice
 #: How a column (or a row, in fixed annexes) is combined at district level.
 Aggregate = Literal["sum", "weighted", "count", "list", "none"]
 
+#: Kinds whose cells hold numbers.
+NUMERIC_KINDS: tuple[ValueKind, ...] = ("int", "money", "number", "percent", "year")
+#: Numeric kinds that must be whole numbers.
+WHOLE_KINDS: tuple[ValueKind, ...] = ("int", "year")
+
 MET = "Đạt"
 NOT_MET = "Chưa đạt"
 MET_CHOICES = (MET, NOT_MET)
@@ -174,3 +179,7 @@ class Annex:
             lo = 1990 if lo is None else lo
             hi = 2100 if hi is None else hi
         return lo, hi
+
+    def cell_max_length(self, row: Row | None, col: Column) -> int | None:
+        """Longest text one cell may hold: the row's limit where the row decides, else the column's."""
+        return (row.max_length if row is not None and col.kind == "row" else None) or col.max_length

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.annexes import Annex, load_annexes
+from pipeline.annexes.model import NUMERIC_KINDS
 
 
 def rules_table(annexes: Mapping[str, Annex]) -> pd.DataFrame:
@@ -43,7 +44,7 @@ def _rule_record(annex: Annex, row, col, row_key: str) -> dict:
     if formula is not None:
         kind = formula.kind
         lo = hi = None
-    max_length = (row.max_length if row is not None and col.kind == "row" else None) or col.max_length
+    max_length = annex.cell_max_length(row, col)
     required = (row.required and col.role == "input") if row is not None else col.required
     return {
         "annex": annex.code, "row_key": row_key, "column": col.key,
@@ -55,8 +56,6 @@ def _rule_record(annex: Annex, row, col, row_key: str) -> dict:
 
 
 
-#: Kinds whose cells hold numbers.
-NUMERIC = ("int", "money", "number", "percent", "year")
 _RULE_DTYPES = {"min": float, "max": float, "max_length": float, "required": bool, "unique": bool}
 
 
@@ -91,7 +90,7 @@ class Slots:
             columns=list(rules["column"]),
             roles=list(rules["role"]),
             kinds=list(rules["kind"]),
-            numeric=[k in NUMERIC for k in rules["kind"]],
+            numeric=[k in NUMERIC_KINDS for k in rules["kind"]],
             choices=[c if isinstance(c, tuple) else () for c in rules["choices"]],
         )
 

@@ -13,11 +13,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.annexes import Annex
+from pipeline.annexes.model import NUMERIC_KINDS, WHOLE_KINDS
 from pipeline.core.findings import Finding
 from pipeline.annexes.slots import default_slots
+from pipeline.core.values import blank_mask
 from pipeline.text.fold import fold
+from pipeline.text.numbers import vn_range
 
-NUMERIC = ("int", "money", "number", "percent", "year")
 A1 = r"^[A-Z]{1,3}[1-9][0-9]*$"
 
 
@@ -37,21 +39,15 @@ def _failing(df: pd.DataFrame, among: pd.Series, column: str, fails) -> pd.Serie
     return pd.Series(out, index=df.index)
 
 
-def _is_blank(values: np.ndarray) -> np.ndarray:
-    return np.fromiter((v is None or (isinstance(v, float) and v != v) or
-                        (isinstance(v, str) and not v.strip()) for v in values),
-                       dtype=bool, count=len(values))
-
-
 def _numeric_ok(df: pd.DataFrame) -> pd.Series:
     """A numeric cell holding something must have parsed to a number."""
-    unparsed = _present(df, df["kind"].isin(NUMERIC) & df["number"].isna())
+    unparsed = _present(df, df["kind"].isin(NUMERIC_KINDS) & df["number"].isna())
     return ~_failing(df, unparsed, "parse_code",
                      lambda codes: ~pd.Series(codes).isin(["blank-dash", "not-integer"]).to_numpy())
 
 
 def _integer_ok(df: pd.DataFrame) -> pd.Series:
-    whole = df["kind"].isin(["int", "year"])
+    whole = df["kind"].isin(WHOLE_KINDS)
     flagged = _failing(df, df["parse_code"].notna(), "parse_code",
                        lambda codes: codes == "not-integer")
     return ~(whole & ((df["number"] % 1).abs() > 1e-9)) & ~flagged
@@ -75,7 +71,7 @@ def _date_ok(df: pd.DataFrame) -> pd.Series:
 
 
 def _required_ok(df: pd.DataFrame) -> pd.Series:
-    return ~_failing(df, df["required"].fillna(False).astype(bool), "value", _is_blank)
+    return ~_failing(df, df["required"].fillna(False).astype(bool), "value", blank_mask)
 
 
 def _length_ok(df: pd.DataFrame) -> pd.Series:
@@ -181,7 +177,7 @@ def _finding(code: str, row: pd.Series, rule: pd.Series) -> Finding:
     value = row["raw"] if code in ("not-a-number", "not-in-list", "not-a-date") else row["value"]
     note = ""
     if code == "out-of-range":
-        note = _range_note(rule["min"], rule["max"])
+        note = vn_range(rule["min"], rule["max"], group=rule["kind"] != "year")
     elif code == "not-in-list":
         note = "; ".join(rule["choices"]) if isinstance(rule["choices"], tuple) else ""
     elif code == "required-missing":
@@ -194,14 +190,3 @@ def _finding(code: str, row: pd.Series, rule: pd.Series) -> Finding:
     return Finding.make(code, unit_code=row["unit_code"] or "", file=row["file"], sheet=row["sheet"],
                         cell=row["cell"], value=value, note=note)
 
-
-def _range_note(low: object, high: object) -> str:
-    def show(x: float) -> str:
-        return f"{x:g}".replace(".", ",")
-    has_low = low is not None and not pd.isna(low)
-    has_high = high is not None and not pd.isna(high)
-    if has_low and has_high:
-        return f"từ {show(low)} đến {show(high)}"
-    if has_low:
-        return f"từ {show(low)} trở lên"
-    return f"không quá {show(high)}" if has_high else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 from pipeline.core.states import Level
+from pipeline.text.numbers import vn_number
 
 import string
 from dataclasses import asdict, dataclass
@@ -136,8 +137,7 @@ class Finding:
 
 def _show(value: object) -> str:
     if isinstance(value, float):
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return vn_number(value)
     text = "" if value is None else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
 

@@ -8,8 +8,6 @@ evaluates in Python, so every formula is written with the value Excel will compu
 
 from __future__ import annotations
 
-import math
-import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,9 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.annexes.formulas import Formula
-
-#: A value that had a Lỗi: not used, shown so the district sees it is missing.
-ERROR_MARK = "—"
+from pipeline.core.values import as_number, is_number, tidy
 
 #: Data range of a column ("C9:C24"); None means the total's own column.
 Range = Callable[[str | None], str]
@@ -30,45 +26,6 @@ FooterAddr = Callable[[str | None, int], str]
 Values = Callable[[str | None], Sequence[object]]
 #: Value of a footer cell, addressed like ``FooterAddr``.
 FooterGet = Callable[[str | None, int], object]
-
-
-def is_number(value: object) -> bool:
-    """A real number (numpy scalars too), not a bool and not NaN."""
-    kind = type(value)
-    if kind is float:  # the common cases first: this runs for every cell of a table
-        return value == value
-    if kind is int:
-        return True
-    if value is None or kind is str:
-        return False
-    return (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-            and not math.isnan(value))
-
-
-def is_blank(value: object) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
-
-
-def blank_mask(values: np.ndarray) -> np.ndarray:
-    """``is_blank`` of every item of an object array, without a Python call per item."""
-    values = np.asarray(values, dtype=object)
-    out = pd.isna(values)  # None and NaN; NaT or pd.NA too, which is_blank does not count
-    if out.any():
-        missing = values[out]
-        if not set(map(type, missing)) <= {type(None), float}:
-            out[out] = [is_blank(v) for v in missing]
-    return out | (values == "")
-
-
-def _num(value: object) -> float:
-    """Excel's N(): numbers count, anything else (text, blank) is 0."""
-    return float(value) if is_number(value) else 0.0
-
-
-def _tidy(value: float) -> float | int:
-    """Drop float noise, and give whole numbers as int (as Excel shows them)."""
-    value = round(value, 6)
-    return int(value) if value == int(value) else value
 
 
 # Row formulas (cells of the same row)
@@ -85,7 +42,7 @@ class SumColumns(Formula):
         return "=SUM(" + ",".join(addr(None, c) for c in self.cols) + ")"
 
     def evaluate(self, get) -> object:
-        return _tidy(sum(_num(get(None, c)) for c in self.cols))
+        return tidy(sum(as_number(get(None, c)) for c in self.cols))
 
     def sources(self):
         return tuple((None, c) for c in self.cols)
@@ -126,7 +83,7 @@ class Band(Formula):
         return "=" + text
 
     def evaluate(self, get) -> object:
-        value = _num(get(None, self.col))
+        value = as_number(get(None, self.col))
         return next((label for low, label in self.bands if value >= low), self.below)
 
     def sources(self):
@@ -158,7 +115,7 @@ class Sum(Total):
         return f"=SUBTOTAL(9,{rng(None)})" if self.subtotal else f"=SUM({rng(None)})"
 
     def evaluate(self, values, get) -> object:
-        return _tidy(sum(v for v in values(None) if is_number(v)))
+        return tidy(sum(v for v in values(None) if is_number(v)))
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,10 @@ from pipeline.annexes.compute import compute_fixed_many
 from pipeline.annexes.formulas import AllMet, CountMet, RowRatio, SumRows
 from pipeline.annexes.model import MET
 from pipeline.district.table import (
-    ERROR_MARK, Across, Average, Band, Col, CountOf, CountText, Footer, Sum, SumColumns, Table,
-    Weighted, blank_mask, is_blank, is_number,
+    Across, Average, Band, Col, CountOf, CountText, Footer, Sum, SumColumns, Table, Weighted,
 )
+from pipeline.text.numbers import vn_count
+from pipeline.core.values import ERROR_MARK, blank_mask, is_blank, is_number
 from pipeline.result import RunResult
 from pipeline.core.states import UnitStatus
 
@@ -749,7 +750,7 @@ def _details_elsewhere(count: int) -> Table:
     return Table(
         code="", sheet=DETAILS_SHEET, title=DETAILS_TITLE, columns=(Col("noi_dung", "Nội dung", kind="text", width=90),),
         rows=pd.DataFrame(columns=["label", "state", "noi_dung"]),
-        note=f"Có {count:,} ô số liệu, quá nhiều để xem trong một trang tính.".replace(",", "."),
+        note=f"Có {vn_count(count)} ô số liệu, quá nhiều để xem trong một trang tính.",
         notes=("Toàn bộ số liệu chi tiết (đơn vị, phụ biểu, mã dòng, cột, giá trị, file, ô) nằm trong "
                "file values.csv cùng thư mục: mở bằng Excel (Data > From Text/CSV, mã UTF-8) để lọc.",),
     ).finish()

@@ -17,7 +17,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.annexes.formulas import Formula
-from pipeline.district.table import ERROR_MARK, is_blank, is_number
+from pipeline.core.values import ERROR_MARK, is_blank, is_number
 
 #: Every function name ``Worksheet._prepare_formula`` may rewrite, without the word boundary it
 #: uses (so this matches whenever it could): when none is there, its rewrites do nothing.

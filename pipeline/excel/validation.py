@@ -6,23 +6,12 @@ from datetime import date
 from typing import Any
 
 from pipeline.annexes import Annex, Column, Row
+from pipeline.annexes.model import NUMERIC_KINDS, WHOLE_KINDS
+from pipeline.text.numbers import vn_number, vn_range
 
 # Excel's limits on the prompt texts.
 TITLE_MAX = 32
 MESSAGE_MAX = 255
-
-
-def _fmt(value: float) -> str:
-    text = f"{value:,.0f}" if value == int(value) else f"{value:,}"
-    return text.replace(",", ".")
-
-
-def _range_text(lo: float | None, hi: float | None) -> str:
-    if lo is not None and hi is not None:
-        return f"từ {_fmt(lo)} đến {_fmt(hi)}"
-    if lo is not None:
-        return f"từ {_fmt(lo)} trở lên"
-    return f"không quá {_fmt(hi)}" if hi is not None else ""
 
 
 def _rule(annex: Annex, row: Row | None, col: Column) -> tuple[dict[str, Any], str] | None:
@@ -33,8 +22,8 @@ def _rule(annex: Annex, row: Row | None, col: Column) -> tuple[dict[str, Any], s
     if kind == "choice" and choices:
         return {"validate": "list", "source": list(choices)}, "Chọn một giá trị trong danh sách: " + \
             "; ".join(choices) + "."
-    if kind in ("int", "year", "money", "number", "percent"):
-        validate = "integer" if kind in ("int", "year") else "decimal"
+    if kind in NUMERIC_KINDS:
+        validate = "integer" if kind in WHOLE_KINDS else "decimal"
         what = "một số nguyên" if validate == "integer" else "một số"
         if lo is not None and hi is not None:
             rule = {"validate": validate, "criteria": "between", "minimum": lo, "maximum": hi}
@@ -42,14 +31,14 @@ def _rule(annex: Annex, row: Row | None, col: Column) -> tuple[dict[str, Any], s
             rule = {"validate": validate, "criteria": ">=", "value": lo}
         else:
             return None
-        return rule, f"Nhập {what} {_range_text(lo, hi)}."
+        return rule, f"Nhập {what} {vn_range(lo, hi, group=kind != 'year')}."
     if kind == "date":
         return ({"validate": "date", "criteria": "between", "minimum": date(2000, 1, 1),
                  "maximum": date(2100, 12, 31)}, "Nhập ngày dạng ngày/tháng/năm.")
-    max_length = (row.max_length if row is not None and col.kind == "row" else None) or col.max_length
+    max_length = annex.cell_max_length(row, col)
     if kind == "text" and max_length:
         return ({"validate": "length", "criteria": "<=", "value": max_length},
-                f"Tối đa {_fmt(max_length)} ký tự.")
+                f"Tối đa {vn_number(max_length)} ký tự.")
     return None
 
 

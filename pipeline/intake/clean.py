@@ -14,7 +14,8 @@ from pipeline.intake.cells import CellBlock
 from pipeline.core.findings import Finding
 from pipeline.text.normalize import Parsed, clean_text, parse_choice, parse_number
 from pipeline.intake.read import AnnexRead, xl_rowcol_to_cell
-from pipeline.annexes.slots import NUMERIC, Slots
+from pipeline.annexes.model import NUMERIC_KINDS
+from pipeline.annexes.slots import Slots
 from pipeline.core.states import Level
 
 #: Conversions that may have guessed wrong: a 0.8 % poverty rate typed as 0,8 becomes 80.
@@ -24,7 +25,7 @@ QUIET = frozenset({"text-space"})
 
 
 def _parse(raw: object, kind: str, choices: tuple[str, ...]) -> Parsed:
-    if kind in NUMERIC:
+    if kind in NUMERIC_KINDS:
         return parse_number(raw, percent=kind == "percent", integer=kind in ("int", "year"))
     if kind == "choice":
         if isinstance(raw, float) and raw.is_integer():

@@ -23,6 +23,7 @@ from pipeline.annexes.layout import FIRST_DATA_ROW, HEADER_ROW, META_SHEET
 from pipeline.annexes.slots import Slots, default_slots
 from pipeline.intake.safety import MAX_SHEET_ROWS, ReadError, check_file
 from pipeline.text.fold import fold
+from pipeline.text.numbers import vn_count
 
 #: Rows after the header scanned for the header itself when the table is not found by name.
 HEADER_SEARCH_ROWS = 40
@@ -143,7 +144,7 @@ class Workbook:
             except Exception as exc:
                 raise ReadError("file-corrupt", _short(exc)) from exc
             if data.total_height > MAX_SHEET_ROWS:
-                raise ReadError("file-too-large", f"trang '{sheet}' có {data.total_height:,} dòng")
+                raise ReadError("file-too-large", f"trang '{sheet}' có {vn_count(data.total_height)} dòng")
             self._grids[sheet] = data.to_python(skip_empty_area=False)
             try:
                 self._merged[sheet] = list(data.merged_cell_ranges or [])

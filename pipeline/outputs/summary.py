@@ -25,11 +25,12 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pipeline.core.values import as_number, is_blank, is_number, tidy
 from pipeline.district.tables import (
     CriteriaSummary, District, FundsSummary, OcopSummary,
 )
 from pipeline.district.table import (
-    Across, Average, Col, CountOf, Sum, Table, Total, Weighted, is_blank, is_number,
+    Across, Average, Col, CountOf, Sum, Table, Total, Weighted,
 )
 from pipeline.excel.fast_sheet import (
     CellWriter, FormulaSheet, formula_template, formula_writer, value_writer,
@@ -205,14 +206,14 @@ def _write_sources(ws: Worksheet, page: _Page, funds: FundsSummary, blocks: list
         _box(ws, r, 0, r, 1, label, page.footer_label() if is_total else styles.cell(style="total"))
         for i, (table, block) in enumerate(zip(funds.tables, blocks)):
             cells = ",".join(xl_rowcol_to_cell(block.footers[0], block.col[k]) for k in keys)
-            value = sum(_number(table.footer_values[0].get(k)) for k in keys)
-            total = _number(table.footer_values[0].get(funds.total_key))
+            value = sum(as_number(table.footer_values[0].get(k)) for k in keys)
+            total = as_number(table.footer_values[0].get(funds.total_key))
             fmt = page.footer("money") if is_total else styles.cell(kind="money")
             pct = page.footer("percent") if is_total else styles.cell(kind="percent")
             own, tot = xl_rowcol_to_cell(r, 2 + 2 * i), xl_rowcol_to_cell(total_row, 2 + 2 * i)
-            ws.write_formula(r, 2 + 2 * i, f"=SUM({cells})", fmt, _tidy(value))
+            ws.write_formula(r, 2 + 2 * i, f"=SUM({cells})", fmt, tidy(value, None))
             ws.write_formula(r, 3 + 2 * i, f'=IF(N({tot})=0,"",ROUND(N({own})/{tot}*100,1))', pct,
-                             _tidy(round(value / total * 100 + 1e-9, 1)) if total else "")
+                             tidy(round(value / total * 100 + 1e-9, 1), None) if total else "")
     return total_row + 2, (first, total_row - 1)
 
 
@@ -572,16 +573,8 @@ def _total_kind(total: Total, col: Col) -> str:
 def _cached(value: object) -> object:
     """The value stored with a formula: numbers and text as they are, nothing as ""."""
     if is_number(value):
-        return _tidy(float(value))
+        return tidy(float(value), None)
     return "" if is_blank(value) else str(value)
-
-
-def _tidy(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
-
-
-def _number(value: object) -> float:
-    return float(value) if is_number(value) else 0.0
 
 
 def _box(ws: Worksheet, r0: int, c0: int, r1: int, c1: int, text: str, fmt) -> None:

@@ -50,3 +50,18 @@ def vn_count(n: int) -> str:
 def vn_percent(value: object, decimals: int = 1) -> str:
     """A rate already in percent (0–100): 96%, 79,6%."""
     return f"{vn_number(value, decimals)}%"
+
+
+def vn_range(low: object, high: object, *, group: bool = True) -> str:
+    """Bounds in words: "từ 0 đến 1.000.000", "từ 0 trở lên", "không quá 100"; "" when unbounded.
+
+    A missing bound is None or NaN. ``group=False`` for years (từ 1990 đến 2100).
+    """
+    def given(x: object) -> bool:
+        return x is not None and not (isinstance(x, float) and math.isnan(x))
+
+    if given(low) and given(high):
+        return f"từ {vn_number(low, group=group)} đến {vn_number(high, group=group)}"
+    if given(low):
+        return f"từ {vn_number(low, group=group)} trở lên"
+    return f"không quá {vn_number(high, group=group)}" if given(high) else ""
