@@ -94,3 +94,16 @@ def test_split_unit_prefix_gives_canonical_kind() -> None:
     assert split_unit_prefix("TT. Thường Xuân") == ("Thị trấn", "Thường Xuân")
     assert split_unit_prefix("xa Tho Thanh") == ("Xã", "Tho Thanh")
     assert split_unit_prefix("Thọ Thanh") == (None, "Thọ Thanh")
+
+
+@pytest.mark.parametrize("typed", ["Ðạt", "ĐẠT", "đạt", " Đạt\u200b ", "\ufeffĐ\u0323at", "Đ\u00adạt"])
+def test_one_fold_for_every_way_dat_is_typed(typed):
+    # "Ð" (U+00D0, eth) is often typed for "Đ"; a zero-width space or BOM comes with pasted text.
+    assert fold(typed) == "dat"
+
+
+def test_fold_is_the_only_fold():
+    import pipeline.text.names as names
+    import pipeline.text.normalize as normalize
+
+    assert names.fold is fold and normalize.fold is fold
