@@ -28,7 +28,7 @@ from pipeline.checks.rules import check_rules
 from pipeline.checks.schema import validate_cells
 from pipeline.config.settings import Settings
 from pipeline.annexes.slots import default_slots
-from pipeline.core.states import Level, UnitStatus
+from pipeline.core.states import FileState, Level, UnitStatus
 from pipeline.district.tables import build_district
 from pipeline.console import print_summary
 from pipeline.outputs.publish import write_outputs
@@ -114,7 +114,7 @@ def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool 
 
 def _not_a_workbook(found) -> FileResult:
     result = FileResult(path=found.path, file=found.rel, mtime=found.path.stat().st_mtime,
-                        status="skipped")
+                        status=FileState.SKIPPED)
     result.add("file-lock" if found.kind == "lock" else "file-skipped", note=found.path.name)
     return result
 
@@ -123,7 +123,7 @@ def _resolve_duplicates(files: list[FileResult]) -> None:
     """A unit that sent several files: the newest (then the last by name) wins; all are named."""
     by_unit: dict[str, list[FileResult]] = {}
     for r in files:
-        if r.status == "read" and r.unit_code:
+        if r.status == FileState.READ and r.unit_code:
             by_unit.setdefault(r.unit_code, []).append(r)
     for unit, group in by_unit.items():
         if len(group) < 2:
@@ -132,14 +132,14 @@ def _resolve_duplicates(files: list[FileResult]) -> None:
         winner = group[-1]
         names = ", ".join(r.file for r in group)
         for r in group[:-1]:
-            r.status = "superseded"
+            r.status = FileState.SUPERSEDED
         winner.add("duplicate-file", note=f"{names}; dùng file mới nhất {winner.file}")
 
 
 def _check_cells(files: list[FileResult], annexes, timings: dict[str, float]
                  ) -> tuple[pd.DataFrame, list[Finding]]:
     with _stage(timings, "normalize"):
-        used = [r for r in files if r.status == "read"]
+        used = [r for r in files if r.status == FileState.READ]
         notes = [f for r in used for f in r.notes]
         frame = cells_frame([(r.unit_code, r.file, r.block) for r in used if r.block is not None],
                             default_slots())
@@ -183,7 +183,7 @@ def _unit_status(settings: Settings, files: list[FileResult], findings: list[Fin
         files_of.setdefault(r.unit_code, []).append(r)
     for unit in settings.registry.units:
         mine = files_of.get(unit.code, [])
-        used = next((r for r in mine if r.status == "read"), None)
+        used = next((r for r in mine if r.status == FileState.READ), None)
         shown = used or (max(mine, key=lambda r: r.mtime) if mine else None)
         c = counts.get((unit.code, shown.file), {}) if shown else {}
         if shown is None:
@@ -205,7 +205,7 @@ def _unit_status(settings: Settings, files: list[FileResult], findings: list[Fin
         })
     # Files of units outside the registry still show, so nothing a commune sent is lost.
     for r in files:
-        if r.status in ("refused", "read") and (not r.unit_code or
+        if r.status in (FileState.REFUSED, FileState.READ) and (not r.unit_code or
                                                 settings.registry.unit(r.unit_code) is None):
             c = counts.get((r.unit_code or "", r.file), {})
             rows.append({"unit_code": r.unit_code or "", "unit_name": r.unit_name or "(không xác định)",

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from pipeline.checks.rules import RULES, check_rules
+from pipeline.core.findings import CATALOGUE
 from pipeline.core.states import Level
 
 COLUMNS = ("unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "value", "number")
@@ -129,9 +130,16 @@ def test_assessment_missing_and_regional_threshold(annexes):
     assert found[-1].level == Level.INFO and ">= 98" in found[-1].message
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+@pytest.mark.parametrize("rule", RULES, ids=[r.run.__name__ for r in RULES])
 def test_each_rule_runs_alone_and_on_an_empty_frame(annexes, rule):
     frame = _frame(_pb04("10001", 1.0, 40.0, 50.0))
     assert list(rule.run(frame.iloc[:0], annexes)) == []
     found = list(rule.run(frame, annexes))
-    assert [f.code for f in found] == (["formula-overwritten"] if rule.code == "formula-overwritten" else [])
+    overwrites = rule.run.__name__ == "formulas_overwritten"
+    assert [f.code for f in found] == (["formula-overwritten"] if overwrites else [])
+
+
+def test_every_code_a_rule_declares_is_in_the_findings_catalogue():
+    declared = [code for rule in RULES for code in rule.emits]
+    assert declared and len(declared) == len(set(declared))
+    assert [code for code in declared if code not in CATALOGUE] == []

@@ -81,6 +81,11 @@ class Row:
     #: Criteria annexes: the catalogue row behind this row (threshold, wording to check).
     meta: Mapping[str, object] = field(default_factory=dict)
     hint: str = ""
+    #: Rates: True where a lower value is better (the poverty rate), for comparisons with last year.
+    lower_is_better: bool = False
+    #: Column key → the TT row whose value this row's value in that column may not exceed
+    #: (villages meeting a standard this period ≤ số thôn).
+    not_above: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,8 +104,6 @@ class Annex:
     unit_note: str = ""
     #: List annexes: blank rows offered in the template.
     blank_rows: int = 0
-    #: List annexes: the column whose text marks a row as used.
-    key_column: str | None = None
     #: Columns whose values must be unique among used rows.
     unique: tuple[str, ...] = ()
     #: Communes may leave the whole sheet empty (e.g. PB02 for communes not yet NTM).

@@ -30,7 +30,6 @@ ANNEX = Annex(
         note_column(),
     ),
     blank_rows=30,
-    key_column="ten_thon",
     unique=("ten_thon",),
     district_sheet="TH03",
     district_title="TỔNG HỢP THÔN NÔNG THÔN MỚI, THÔN NÔNG THÔN MỚI KIỂU MẪU",

@@ -32,7 +32,6 @@ ANNEX = Annex(
         note_column(),
     ),
     blank_rows=30,
-    key_column="ten",
     district_sheet="TH05",
     district_title="TỔNG HỢP PHÂN BỔ, GIẢI NGÂN VỐN NGÂN SÁCH TRUNG ƯƠNG, NGÂN SÁCH TỈNH",
 )

@@ -29,7 +29,6 @@ ANNEX = Annex(
         note_column(),
     ),
     blank_rows=20,
-    key_column="ten",
     district_sheet="TH06",
     district_title="TỔNG HỢP TÌNH HÌNH NỢ ĐỌNG XÂY DỰNG CƠ BẢN",
 )

@@ -42,7 +42,6 @@ ANNEX = Annex(
                hint="Mới, Đánh giá lại hoặc Nâng hạng."),
     ),
     blank_rows=20,
-    key_column="ten",
     district_sheet="TH07",
     district_title="TỔNG HỢP SẢN PHẨM OCOP",
 )

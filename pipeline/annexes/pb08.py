@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.annexes.common import code_column, label_column, note_column, unit_column
 from pipeline.annexes.model import Annex, Column, Row
+from pipeline.annexes.tt import VILLAGES
 
 HOUSEHOLDS = "SO_HO"
 POPULATION = "SO_NK"
@@ -31,10 +32,11 @@ ROWS = (
     _rate("10", "Tỷ lệ hộ sử dụng nước hợp vệ sinh", HOUSEHOLDS),
     _rate("11", "Tỷ lệ hộ sử dụng nước sạch", HOUSEHOLDS),
     Row("12", "Số thôn đạt chuẩn về an ninh, trật tự", unit="thôn", kind="int", aggregate="sum",
-        hint="Không vượt quá số thôn của xã."),
+        hint="Không vượt quá số thôn của xã.", not_above={"thuc_hien": VILLAGES}),
     Row("13", "Thu nhập bình quân đầu người", unit="triệu đồng/người/năm", kind="number", max=1000,
         aggregate="weighted", weight=POPULATION),
-    _rate("14", "Tỷ lệ hộ nghèo đa chiều", HOUSEHOLDS),
+    Row("14", "Tỷ lệ hộ nghèo đa chiều", unit="%", kind="percent", aggregate="weighted",
+        weight=HOUSEHOLDS, hint="Ghi số từ 0 đến 100, ví dụ 96 (không ghi 0,96).", lower_is_better=True),
 )
 
 ANNEX = Annex(

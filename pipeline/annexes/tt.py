@@ -8,6 +8,9 @@ from pipeline.config.regions import REGIONS
 
 #: Regions of QĐ 318/QĐ-TTg, as offered in the "vùng áp dụng mức chuẩn" dropdown.
 REGION_CHOICES = tuple(REGIONS)
+#: Row codes other annexes' rules and tables refer to.
+VILLAGES = "SO_THON"
+REGION = "VUNG"
 
 ANNEX = Annex(
     code="TT",
@@ -27,13 +30,13 @@ ANNEX = Annex(
         Row("HUYEN", "Huyện", kind="text", prefill="district"),
         Row("TINH", "Tỉnh", kind="text", prefill="province"),
         Row("KY", "Kỳ báo cáo", kind="text", prefill="period", required=True),
-        Row("SO_THON", "Số thôn", unit="thôn", kind="int", max=200, required=True,
+        Row(VILLAGES, "Số thôn", unit="thôn", kind="int", max=200, required=True,
             hint="Tổng số thôn, bản, tổ dân phố của xã."),
         Row("SO_HO", "Tổng số hộ", unit="hộ", kind="int", max=100000, required=True,
             hint="Dùng làm quyền số khi huyện tính tỷ lệ chung theo hộ."),
         Row("SO_NK", "Tổng số nhân khẩu", unit="người", kind="int", max=1000000, required=True,
             hint="Dùng làm quyền số khi huyện tính tỷ lệ chung theo dân số."),
-        Row("VUNG", "Vùng áp dụng mức chuẩn (QĐ 318/QĐ-TTg)", kind="choice",
+        Row(REGION, "Vùng áp dụng mức chuẩn (QĐ 318/QĐ-TTg)", kind="choice",
             choices=REGION_CHOICES, prefill="region",
             hint="TDMNPB: Trung du miền núi phía Bắc; DBSH: Đồng bằng sông Hồng; BTB: Bắc Trung Bộ; "
                  "DHNTB: Duyên hải Nam Trung Bộ; TN: Tây Nguyên; DNB: Đông Nam Bộ; DBSCL: ĐB sông Cửu Long."),

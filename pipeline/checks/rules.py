@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.annexes import Annex
+from pipeline.annexes import Annex, tt
 from pipeline.annexes.compute import compute_fixed_cells, compute_list_cells
 from pipeline.annexes.formulas import Cells
 from pipeline.annexes.model import MET, NOT_MET
@@ -30,8 +30,10 @@ Frame = pd.DataFrame
 
 @dataclass(frozen=True)
 class Rule:
-    code: str
-    description: str
+    """A check across cells, rows or sheets; ``emits`` lists every finding code it can produce
+    (each must be in the findings catalogue)."""
+
+    emits: tuple[str, ...]
     run: Callable[[Frame, Mapping[str, Annex]], Iterator[Finding]]
 
 
@@ -295,15 +297,27 @@ def _disagree(got: pd.Series, want: pd.Series) -> pd.Series:
     return (numeric & off) | (~numeric & text)
 
 
+def _per_unit(ix: _Index, tt_row: str) -> np.ndarray:
+    """The number a TT row holds, per unit; NaN (which compares False) where there is none."""
+    out = np.full(ix.units, np.nan)
+    at = ix.at("TT", "gia_tri", row=tt_row)
+    out[ix.unit[at]] = ix.number[at]
+    return out
+
+
 def villages_exceed(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
-    """Villages meeting the security standard, or listed thôn, cannot exceed số thôn."""
+    """Values declared ``not_above`` số thôn (villages meeting the security standard this period),
+    and the thôn listed in PB03, cannot exceed số thôn."""
     ix = _index(frame)
-    limit = np.full(ix.units, np.nan)  # NaN (no số thôn) compares False
-    villages = ix.at("TT", "gia_tri", row="SO_THON")
-    limit[ix.unit[villages]] = ix.number[villages]
-    secure = ix.at("PB08", "thuc_hien", row="12")
-    for i in secure[ix.number[secure] > limit[ix.unit[secure]]]:
-        yield _finding(ix, "villages-exceed", i, value=float(ix.number[i]), note=limit[ix.unit[i]])
+    for annex in annexes.values():
+        for row in annex.rows:
+            for column, cap in row.not_above.items():
+                bound = _per_unit(ix, cap)
+                capped = ix.at(annex.code, column, row=row.code)
+                for i in capped[ix.number[capped] > bound[ix.unit[capped]]]:
+                    yield _finding(ix, "villages-exceed", i, value=float(ix.number[i]),
+                                   note=bound[ix.unit[i]])
+    limit = _per_unit(ix, tt.VILLAGES)
     names = ix.at("PB03", "ten_thon")
     count = np.bincount(ix.unit[names], minlength=ix.units)
     last = np.full(ix.units, -1, dtype=np.int64)
@@ -329,13 +343,15 @@ def negative_debt(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Findin
 def drop_vs_last_year(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
     """Rates of PB08 worse than the same period last year (the poverty rate is worse when higher)."""
     ix = _index(frame)
-    rates = [ix.row_of[r.code] for r in annexes["PB08"].rows if r.kind == "percent" and r.code in ix.row_of]
+    rows = [r for r in annexes["PB08"].rows if r.kind == "percent" and r.code in ix.row_of]
+    rates = [ix.row_of[r.code] for r in rows]
+    lower = [ix.row_of[r.code] for r in rows if r.lower_is_better]
     now, before = _pairs(ix, "PB08", "thuc_hien", "cung_ky")
     keep = (before >= 0) & np.isin(ix.row[now], rates)
     now, before = now[keep], before[keep]
     a, b = ix.number[now], ix.number[before]
-    poverty = ix.row[now] == ix.row_of.get("14", -1)
-    worse = (~poverty & (a < b - 1e-9)) | (poverty & (a > b + 1e-9))
+    falls = np.isin(ix.row[now], lower)
+    worse = (~falls & (a < b - 1e-9)) | (falls & (a > b + 1e-9))
     for i, value, note in zip(now[worse], a[worse].tolist(), b[worse].tolist()):
         yield _finding(ix, "drop-vs-last-year", i, value=value, note=note)
 
@@ -356,7 +372,7 @@ def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[
     (a Lưu ý only, where the catalogue row is still to be checked against the official text)."""
     ix = _index(frame)
     regions = np.full(ix.units, None, dtype=object)  # None: no region, the national threshold
-    at = ix.at("TT", "gia_tri", row="VUNG")
+    at = ix.at("TT", "gia_tri", row=tt.REGION)
     regions[ix.unit[at]] = [_region(v) for v in ix.value[at]]
     row_code = {i: r for r, i in ix.row_of.items()}
     for code in ("PB01", "PB02"):
@@ -387,13 +403,13 @@ def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("formula-overwritten", "Ô tự tính bị gõ đè bằng giá trị khác", formulas_overwritten),
-    Rule("villages-exceed", "Số thôn vượt quá số thôn của xã", villages_exceed),
-    Rule("met-exceeds-total", "Số tiêu chí thôn đạt lớn hơn tổng số", met_exceeds_total),
-    Rule("disbursed-over-plan", "Giải ngân vượt kế hoạch", disbursed_over_plan),
-    Rule("negative-debt", "Đã xử lý lớn hơn nợ đầu kỳ", negative_debt),
-    Rule("drop-vs-last-year", "Kém hơn cùng kỳ năm trước", drop_vs_last_year),
-    Rule("criteria-assessment", "Đánh giá chỉ tiêu so với kết quả và ngưỡng", criteria_assessment),
+    Rule(("formula-overwritten",), formulas_overwritten),
+    Rule(("villages-exceed",), villages_exceed),
+    Rule(("met-exceeds-total",), met_exceeds_total),
+    Rule(("disbursed-over-plan",), disbursed_over_plan),
+    Rule(("negative-debt",), negative_debt),
+    Rule(("drop-vs-last-year",), drop_vs_last_year),
+    Rule(("assessment-missing", "threshold-miss"), criteria_assessment),
 )
 
 
@@ -402,7 +418,9 @@ def check_rules(frame: Frame, annexes: Mapping[str, Annex]) -> list[Finding]:
     token = _INDEX.set(_Index(frame))
     try:
         for rule in RULES:
-            found.extend(rule.run(frame, annexes))
+            produced = list(rule.run(frame, annexes))
+            assert {f.code for f in produced} <= set(rule.emits), (rule, produced)
+            found.extend(produced)
     finally:
         _INDEX.reset(token)
     return found

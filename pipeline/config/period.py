@@ -79,10 +79,6 @@ class Period:
         return f"năm {self.year}"
 
     @property
-    def is_whole_year(self) -> bool:
-        return self.half is None
-
-    @property
     def start_date(self) -> date:
         return date(self.year, 7, 1) if self.half == 2 else date(self.year, 1, 1)
 

@@ -16,6 +16,7 @@ from pipeline import TEMPLATE_VERSION
 from pipeline.annexes import Annex, load_annexes
 from pipeline.intake.cells import CellBlock
 from pipeline.intake.clean import normalize_file
+from pipeline.core.states import FileState
 from pipeline.core.findings import Finding
 from pipeline.intake.read import AnnexRead, Cell, Workbook, read_annex
 from pipeline.intake.safety import ReadError
@@ -45,15 +46,13 @@ class FileResult:
     notes: list[Finding] = field(default_factory=list)
     #: Seconds spent reading and normalizing this file (for ``make bench``'s stage figures).
     seconds: tuple[float, float] = (0.0, 0.0)
-    #: "read": data usable; "refused": unreadable or not this run's (wrong period, unknown unit);
-    #: "skipped": not a workbook; "superseded": an older file of a unit that sent two.
-    status: str = "read"
+    status: FileState = FileState.READ
     #: The workbook passed the safety checks and was parsed (a feedback copy can be made of it).
     opened: bool = False
 
     def normalize(self, slots: Slots) -> FileResult:
         """Type the cells read (``clean.normalize_file``); the raw cells are given up."""
-        if self.status == "read" and self.reads:
+        if self.status == FileState.READ and self.reads:
             self.block, self.notes = normalize_file(self.reads, slots, unit_code=self.unit_code or "",
                                                     file=self.file)
         self.reads = []
@@ -81,7 +80,7 @@ def _intake(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Regist
     try:
         book = Workbook(path)
     except ReadError as exc:
-        result.status = "skipped" if exc.code == "file-skipped" else "refused"
+        result.status = FileState.SKIPPED if exc.code == "file-skipped" else FileState.REFUSED
         result.add(exc.code, note=exc.note)
         _guess_unit_from_name(result, registry)
         return result
@@ -89,11 +88,11 @@ def _intake(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Regist
         _read_book(book, result, annexes, registry, period, slots)
         result.opened = True
     except ReadError as exc:
-        result.status = "refused"
+        result.status = FileState.REFUSED
         result.reads = []
         result.add(exc.code, note=exc.note)
     except Exception as exc:  # a defect we did not foresee must not lose the other communes
-        result.status = "refused"
+        result.status = FileState.REFUSED
         result.reads = []
         result.add("file-corrupt", note=f"{type(exc).__name__}: {str(exc)[:100]}")
     finally:
@@ -141,12 +140,12 @@ def _identify(result: FileResult, meta: dict[str, str], tt: dict[str, Cell], reg
     if known is not None:  # named even when the file is refused below
         result.unit_code, result.unit_name = known.code, known.name
     if not version and not tt:
-        result.status = "refused"
+        result.status = FileState.REFUSED
         result.add("template-unknown", note="không có trang Thông tin chung và thông tin ẩn của biểu mẫu")
         return False
     if version and version != TEMPLATE_VERSION:
         if not version.startswith(COMPATIBLE_PREFIX):
-            result.status = "refused"
+            result.status = FileState.REFUSED
             result.add("template-unknown", note=f"phiên bản {version}")
             return False
         result.add("template-version", note=version)
@@ -164,7 +163,7 @@ def _identify(result: FileResult, meta: dict[str, str], tt: dict[str, Cell], reg
             result.unit_code, result.unit_name = unit.code, unit.name
             result.add("unit-from-name", note=f"'{name or result.path.name}' → {unit.name}")
     if unit is None:
-        result.status = "refused"
+        result.status = FileState.REFUSED
         shown = tt_code or meta_code or _text(tt.get("TEN_DV")) or "không có mã"
         cell = tt.get("MA_DV")
         result.add("unit-unknown", note=f"mã '{shown}'" if shown else "",
@@ -186,7 +185,7 @@ def _identify(result: FileResult, meta: dict[str, str], tt: dict[str, Cell], reg
     result.period = found_period or None
     wrong = [p for p in {found_period, tt_period} if p and p.upper() != period.upper()]
     if wrong:
-        result.status = "refused"
+        result.status = FileState.REFUSED
         cell = tt.get("KY")
         result.add("period-mismatch", sheet=cell.sheet if cell else "", cell=cell.cell if cell else "",
                    note=", ".join(sorted(wrong)))
@@ -200,7 +199,7 @@ def _guess_unit_from_name(result: FileResult, registry: Registry) -> None:
     code = stem.split("_", 1)[0]
     unit = registry.unit(code) if code.isdigit() else None
     unit = unit or registry.match_name(stem)
-    if unit is not None and result.status != "skipped":
+    if unit is not None and result.status != FileState.SKIPPED:
         result.unit_code, result.unit_name = unit.code, unit.name
         result.findings = [_with_file(f, result) for f in result.findings]
 

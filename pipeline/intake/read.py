@@ -193,7 +193,6 @@ class Location:
     header_row: int
     columns: dict[str, int]       # column key -> 0-based column index
     end_row: int | None           # last row of the Excel table, when known
-    found_by: str                 # "table" | "header"
 
 
 def _match_header(grid: list[list[Any]], r: int, annex: Annex) -> dict[str, int]:
@@ -222,7 +221,7 @@ def locate(book: Workbook, annex: Annex) -> tuple[Location | None, list[Finding]
         if columns:
             if sheet != annex.sheet:
                 findings.append(Finding.make("sheet-renamed", sheet=sheet, note=sheet))
-            return Location(sheet, header, columns, end, "table"), findings
+            return Location(sheet, header, columns, end), findings
     candidates = [annex.sheet] if annex.sheet in book.sheet_names else []
     candidates += [s for s in book.sheet_names if s not in candidates and s != META_SHEET]
     # Tolerate one renamed column; fewer matches would take another annex's similar table.
@@ -234,7 +233,7 @@ def locate(book: Workbook, annex: Annex) -> tuple[Location | None, list[Finding]
             if len(columns) >= need and _first_key(annex) in columns and _rows_match(grid, r, columns, annex):
                 if sheet != annex.sheet:
                     findings.append(Finding.make("sheet-renamed", sheet=sheet, note=sheet))
-                return Location(sheet, r, columns, None, "header"), findings
+                return Location(sheet, r, columns, None), findings
     return None, findings
 
 
@@ -255,7 +254,7 @@ def _template_location(book: Workbook, annex: Annex) -> Location | None:
         stop = next((r for r in range(HEADER_ROW + 1, len(grid)) if _is_stop_row(grid[r])), None)
     if stop is None or not _rows_match(grid, HEADER_ROW, columns, annex, stop):
         return None
-    return Location(annex.sheet, HEADER_ROW, columns, stop - 1, "template")
+    return Location(annex.sheet, HEADER_ROW, columns, stop - 1)
 
 
 def _rows_match(grid: list[list[Any]], header: int, columns: dict[str, int], annex: Annex,
@@ -281,10 +280,7 @@ def _first_key(annex: Annex) -> str:
 def read_annex(book: Workbook, annex: Annex, slots: Slots | None = None) -> AnnexRead:
     slots = slots or default_slots()
     out = AnnexRead(annex.code, None)
-    try:
-        location, found = locate(book, annex)
-    except ReadError:
-        raise
+    location, found = locate(book, annex)
     out.findings.extend(found)
     if location is None:
         if not annex.optional:

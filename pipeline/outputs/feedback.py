@@ -17,7 +17,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from pipeline.core.findings import Finding
 from pipeline.result import RunResult
 from pipeline.text.names import ascii_name, strip_unit_prefix
-from pipeline.core.states import Level
+from pipeline.core.states import FileState, Level
 
 # Orange, not yellow, for warnings: the template already marks input cells pale yellow.
 FILLS = {Level.ERROR: "FFC7CE", Level.WARNING: "F8CBAD", Level.INFO: "DDEBF7"}
@@ -43,7 +43,7 @@ def write_feedback(result: RunResult, folder: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     for r in result.files:
         findings = by_file.get(r.file, [])
-        if not r.opened or r.status == "superseded" or not any(f.level in (Level.ERROR, Level.WARNING) for f in findings):
+        if not r.opened or r.status == FileState.SUPERSEDED or not any(f.level in (Level.ERROR, Level.WARNING) for f in findings):
             continue
         if r.path.suffix.lower() not in EDITABLE:
             continue
