@@ -13,8 +13,10 @@ T = TypeVar("T")
 def progress(items: Iterable[T], label: str, *, total: int | None = None, stream=None) -> Iterator[T]:
     """Yield ``items`` while drawing ``label [#####-----] 7/16``; a final line says how long it took."""
     stream = stream or sys.stderr
-    seq = list(items) if total is None else items
-    total = len(seq) if total is None else total
+    seq: Iterable[T] = items
+    if total is None:
+        seq = list(items)
+        total = len(seq)
     live = hasattr(stream, "isatty") and stream.isatty()
     start = time.perf_counter()
     done = 0

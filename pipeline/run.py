@@ -141,7 +141,7 @@ def _check_cells(files: list[FileResult], annexes, timings: dict[str, float]
     with _stage(timings, "normalize"):
         used = [r for r in files if r.status == FileState.READ]
         notes = [f for r in used for f in r.notes]
-        frame = cells_frame([(r.unit_code, r.file, r.block) for r in used if r.block is not None],
+        frame = cells_frame([(r.unit_code or "", r.file, r.block) for r in used if r.block is not None],
                             default_slots())
         for r in files:  # the frame holds them now
             r.block, r.notes = None, []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import cast
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -49,13 +50,17 @@ def compute_list_row(annex: Annex, row: Mapping[str, object]) -> dict[str, objec
 def compute_fixed_cells(annex: Annex, read: Callable[[str, str], Cells]) -> dict[tuple[str, str], Cells]:
     """``compute_fixed`` for many units at once: ``read(row, column)`` gives an input cell of every
     unit, and so does each result."""
-    return _solve(annex, lambda f, get: f.evaluate_cells(get), read)
+    solved = _solve(annex, lambda f, get: f.evaluate_cells(get), read)
+    return {key: cast(Cells, cells) for key, cells in solved.items()}
 
 
 def compute_list_cells(annex: Annex, read: Callable[[str], Cells]) -> dict[str, Cells]:
     """``compute_list_row`` for many rows at once: ``read(column)`` gives that column of every row."""
-    return {c.key: c.formula.evaluate_cells(lambda _row, col: read(col))
-            for c in annex.columns if c.formula is not None}
+    def get(_row: str | None, col: str | None) -> Cells:
+        assert col is not None  # list formulas read columns of their own row
+        return read(col)
+
+    return {c.key: c.formula.evaluate_cells(get) for c in annex.columns if c.formula is not None}
 
 
 def compute_fixed_many(annex: Annex, wide: Mapping[str, pd.DataFrame],

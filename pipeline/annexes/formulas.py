@@ -103,7 +103,10 @@ class Formula(ABC):
         pass over all communes). This fallback evaluates unit by unit."""
         columns = {cell: get(*cell).value for cell in self.sources()}
         count = len(next(iter(columns.values())))
-        return Cells.of([self.evaluate(lambda r, c, i=i: columns[(r, c)][i]) for i in range(count)])
+        def at(i: int) -> Get:
+            return lambda r, c: columns[(r, c)][i]
+
+        return Cells.of([self.evaluate(at(i)) for i in range(count)])
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,7 @@ class CountMet(Formula):
         return sum(1 for r in self.rows if get(r, None) == MET)
 
     def evaluate_cells(self, get: GetCells) -> Cells:
-        count = sum(get(r, None).equals(MET).astype(int) for r in self.rows)
+        count = np.asarray(np.sum([get(r, None).equals(MET) for r in self.rows], axis=0, dtype=np.int64))
         return Cells(count, count.astype(float))
 
     def sources(self):

@@ -14,18 +14,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
 
 from pipeline.annexes import Annex, tt
+from pipeline.annexes.catalogue import CatalogueRow
 from pipeline.annexes.compute import compute_fixed_cells, compute_list_cells
 from pipeline.annexes.formulas import Cells
 from pipeline.annexes.model import MET, NOT_MET
 from pipeline.core.findings import Finding
 from pipeline.core.states import Level
 
-Frame = pd.DataFrame
+Frame: TypeAlias = pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,7 @@ def _expected(ix: _Index, annex: Annex, mine: np.ndarray) -> Cells:
     unit, row = ix.unit[mine], ix.row[mine]
     # slot[row code, column code]: the result a formula cell reads; the last one (NaN) for none.
     slot = np.full((len(ix.row_of), len(ix.column_of)), -1, dtype=np.int64)
+    computed: Mapping[Any, Cells]
     if annex.kind == "list":
         # One evaluation per formula cell, from the inputs of its row.
         computed = compute_list_cells(annex, lambda col: ix.cells(find(col)(unit, row)))
@@ -252,10 +255,11 @@ def _expected(ix: _Index, annex: Annex, mine: np.ndarray) -> Cells:
         at = np.arange(len(mine))
     else:
         # One evaluation per unit: the cost is per formula, not per unit.
-        computed = compute_fixed_cells(annex, lambda r, col: find(col).row(ix.row_of.get(r)))
-        for i, (r, key) in enumerate(computed):
+        by_cell = compute_fixed_cells(annex, lambda r, col: find(col).row(ix.row_of.get(r)))
+        for i, (r, key) in enumerate(by_cell):
             if r in ix.row_of and key in ix.column_of:
                 slot[ix.row_of[r], ix.column_of[key]] = i
+        computed = by_cell
         at = unit
     slot[slot < 0] = len(computed)
     which = slot[row, ix.column_code(mine)]
@@ -376,7 +380,8 @@ def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[
     regions[ix.unit[at]] = [_region(v) for v in ix.value[at]]
     row_code = {i: r for r, i in ix.row_of.items()}
     for code in ("PB01", "PB02"):
-        items = {r.code: r.meta["catalogue"] for r in annexes[code].rows if "catalogue" in r.meta}
+        items = {r.code: cast(CatalogueRow, r.meta["catalogue"]) for r in annexes[code].rows
+                 if "catalogue" in r.meta}
         result, assessed = _pairs(ix, code, "ket_qua", "danh_gia")
         keep = np.isin(ix.row[result], [ix.row_of[r] for r in items if r in ix.row_of])
         result, assessed = result[keep], assessed[keep]

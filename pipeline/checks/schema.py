@@ -18,7 +18,7 @@ from pipeline.core.findings import Finding
 from pipeline.annexes.slots import default_slots
 from pipeline.core.values import blank_mask
 from pipeline.text.fold import fold
-from pipeline.text.numbers import vn_range
+from pipeline.text.numbers import vn_count, vn_range
 
 A1 = r"^[A-Z]{1,3}[1-9][0-9]*$"
 
@@ -175,7 +175,7 @@ def _candidates(df: pd.DataFrame, annexes: Mapping[str, Annex]) -> np.ndarray:
 def _finding(code: str, row: pd.Series, rule: pd.Series) -> Finding:
     """The finding of one failed check; ``rule`` is the cell's row of the rules table."""
     value = row["raw"] if code in ("not-a-number", "not-in-list", "not-a-date") else row["value"]
-    note = ""
+    note: object = ""
     if code == "out-of-range":
         note = vn_range(rule["min"], rule["max"], group=rule["kind"] != "year")
     elif code == "not-in-list":
@@ -184,7 +184,7 @@ def _finding(code: str, row: pd.Series, rule: pd.Series) -> Finding:
         note = rule["row_label"] or rule["title"]
     elif code == "too-long":
         value = len(str(row["value"]))
-        note = int(rule["max_length"])
+        note = vn_count(rule["max_length"])
     elif code == "duplicate-value":
         note = rule["title"]
     return Finding.make(code, unit_code=row["unit_code"] or "", file=row["file"], sheet=row["sheet"],

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pipeline.config.period import Period, PeriodError
 from pipeline.config.registry import (
@@ -144,6 +144,7 @@ def make_settings(
     if district is not None:
         registry = registry_for_district(district)
     else:
+        assert province is not None
         registry = registry_for_province(province, layout=layout)
     try:
         due = parse_date(deadline)
@@ -155,14 +156,15 @@ def make_settings(
         registry=registry,
         office=default_office(registry),
         authority=default_authority(registry),
-        region=default_region(registry.province_code, registry.layout),
+        region=default_region(registry.province_code, registry.layout or LAYOUT_2025),
         signer_title=_DEFAULT_SIGNER_TITLE[registry.level],
     )
 
 
 def default_office(registry: Registry) -> str:
     """The office that consolidates: "PHÒNG NÔNG NGHIỆP VÀ PTNT" for a district."""
-    return _DEFAULT_OFFICE.get((registry.level, registry.layout), _DEFAULT_OFFICE[(LEVEL_DISTRICT, LAYOUT_LEGACY)])
+    return _DEFAULT_OFFICE.get((registry.level, registry.layout or ""),
+                               _DEFAULT_OFFICE[(LEVEL_DISTRICT, LAYOUT_LEGACY)])
 
 
 def default_authority(registry: Registry) -> str:
@@ -391,7 +393,8 @@ class _KeyLines:
 
     def __init__(self, text: str) -> None:
         self._lines: dict[tuple[str, int | None, str | None], int] = {}
-        section, index, counts = "", None, {}
+        section, index = "", cast(int | None, None)
+        counts: dict[str, int] = {}
         for number, line in enumerate(text.splitlines(), start=1):
             header = self._HEADER.match(line)
             if header:
@@ -454,17 +457,17 @@ def _settings_from_data(data: dict[str, Any], problems: _Problems) -> Settings |
         "ten": default_office(registry),
         "chuc_danh_nguoi_ky": _DEFAULT_SIGNER_TITLE[registry.level],
     }
-    agency = {key: defaults.get(key, "") if value is None else value for key, value in agency.items()}
+    filled = {key: defaults.get(key, "") if value is None else value for key, value in agency.items()}
     return Settings(
         period=period,
         deadline=deadline,
         registry=registry,
-        office=agency["ten"],
-        authority=agency["co_quan_chu_quan"],
+        office=filled["ten"],
+        authority=filled["co_quan_chu_quan"],
         region=region,
-        signer_title=agency["chuc_danh_nguoi_ky"],
-        signer_name=agency["nguoi_ky"],
-        preparer=agency["nguoi_lap"],
+        signer_title=filled["chuc_danh_nguoi_ky"],
+        signer_name=filled["nguoi_ky"],
+        preparer=filled["nguoi_lap"],
     )
 
 

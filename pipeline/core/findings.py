@@ -145,7 +145,6 @@ def _show(value: object) -> str:
 #: Findings listed per file; past this a commune should redo its workbook, and one more finding
 #: says how many were left out (the values they concern are still left out of the totals).
 MAX_PER_FILE = 100
-_PRIORITY = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
 
 
 def cap_per_file(findings: list[Finding], limit: int = MAX_PER_FILE) -> list[Finding]:
@@ -156,7 +155,7 @@ def cap_per_file(findings: list[Finding], limit: int = MAX_PER_FILE) -> list[Fin
         by_file.setdefault(f.file, []).append(f)
     out: list[Finding] = []
     for file, group in by_file.items():
-        group = sorted(group, key=lambda f: _PRIORITY.get(f.level, 3))
+        group = sorted(group, key=lambda f: Level(f.level).rank)
         out.extend(group[:limit])
         if len(group) > limit:
             out.append(Finding.make("too-many-findings", unit_code=group[0].unit_code, file=file,

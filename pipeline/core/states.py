@@ -19,6 +19,14 @@ class Level(StrEnum):
     #: Information.
     INFO = "Lưu ý"
 
+    @property
+    def rank(self) -> int:
+        """Sort key: 0 for the most serious."""
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+
 
 class UnitStatus(StrEnum):
     """A registry unit's state in a run (TH00, the check report, the end-of-run table)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import SupportsFloat, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ import pandas as pd
 ERROR_MARK = "—"
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[SupportsFloat]:
     """A real, finite-or-infinite number (numpy scalars too), not a bool and not NaN."""
     kind = type(value)
     if kind is float:  # the common cases first: this runs for every cell of a table

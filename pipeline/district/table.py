@@ -115,7 +115,7 @@ class Sum(Total):
         return f"=SUBTOTAL(9,{rng(None)})" if self.subtotal else f"=SUM({rng(None)})"
 
     def evaluate(self, values, get) -> object:
-        return tidy(sum(v for v in values(None) if is_number(v)))
+        return tidy(sum(float(v) for v in values(None) if is_number(v)))
 
 
 @dataclass(frozen=True)
@@ -254,10 +254,10 @@ class Table:
                 rows[col.key] = None
         rows = rows.astype(object).where(rows.notna(), None)
         data = {key: rows[key].to_numpy(dtype=object) for key in rows.columns}
-        active = np.flatnonzero((rows["state"] == "").to_numpy())
+        active = np.flatnonzero((rows["state"] == "").to_numpy()).tolist()
         i = 0
 
-        def get(_row: str | None, key: str) -> object:  # cell ``key`` of row ``i``
+        def get(_row: str | None, key: str | None) -> object:  # cell ``key`` of row ``i``
             return data[key][i] if key in data else None
 
         for col in self.columns:
@@ -272,8 +272,8 @@ class Table:
         self.footer_values = self._footers(rows)
         if "section" in rows:
             self.section_values = {
-                name: {k: t.evaluate(lambda c, part=part, k=k: list(part[c or k]), lambda c, i: None)
-                       for k, t in self.section_totals.items()}
+                str(name): {k: t.evaluate(_column_values(part, k), _no_footer)
+                            for k, t in self.section_totals.items()}
                 for name, part in rows.groupby("section", sort=False)
             }
         return self
@@ -283,9 +283,22 @@ class Table:
         for footer in self.footers:
             values: dict[str, object] = {}
             for key, total in footer.totals.items():
-                values[key] = total.evaluate(
-                    lambda c, key=key: list(rows[c or key]),
-                    lambda c, i, key=key: (values if i == len(done) else done[i]).get(c or key),
-                )
+                values[key] = total.evaluate(_column_values(rows, key), _footer_value(done, values, key))
             done.append(values)
         return done
+
+
+def _column_values(rows: pd.DataFrame, own: str) -> Values:
+    """The data values of a column (``None``: the total's own column ``own``)."""
+    return lambda key: list(rows[key or own])
+
+
+def _footer_value(done: list[dict[str, object]], current: dict[str, object], own: str) -> FooterGet:
+    """Footer ``i``'s value in a column: earlier footers from ``done``, the one being built from
+    ``current``."""
+    return lambda key, i: (current if i == len(done) else done[i]).get(key or own)
+
+
+def _no_footer(_key: str | None, _i: int) -> object:
+    return None
+

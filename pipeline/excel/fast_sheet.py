@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from typing import cast
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
@@ -53,7 +54,11 @@ class FormulaSheet(Worksheet):
 
 def formula_template(formula: Formula, col_of: dict[str, int]) -> str:
     """The formula of a row with ``ROW`` for its row number ("=SUM(C\\x00,D\\x00)")."""
-    return formula.excel(lambda _row, key: xl_col_to_name(col_of[key]) + ROW)
+    def addr(_row: str | None, key: str | None) -> str:
+        assert key is not None  # a row formula names the columns it reads
+        return xl_col_to_name(col_of[key]) + ROW
+
+    return formula.excel(addr)
 
 
 def write_value(ws: Worksheet, r: int, c: int, value: object, fmt, mark_fmt) -> None:
@@ -97,7 +102,7 @@ def value_writer(ws: Worksheet, c: int, values: Sequence[object], fmt, mark_fmt,
         elif v is None:
             write_blank(r, c, None, fmt)
         elif t is int:
-            write_number(r, c, float(v), fmt)
+            write_number(r, c, float(cast(int, v)), fmt)
         else:
             write_value(ws, r, c, v, date_fmt if isinstance(v, date) else fmt, mark_fmt)
 

@@ -243,7 +243,7 @@ def _write_list_rows(ws: Worksheet, styles: Styles, annex: Annex,
         computed = compute_list_row(annex, values)
         for j, col in enumerate(annex.columns):
             if col.formula is not None:
-                text = col.formula.excel(lambda rc, ck: xl_rowcol_to_cell(r, cols[ck]))
+                text = col.formula.excel(lambda _rc, ck: xl_rowcol_to_cell(r, cols[ck or col.key]))
                 ws.write_formula(r, j, text, styles.cell(kind=col.kind, role="formula"),
                                  computed[col.key])
             else:

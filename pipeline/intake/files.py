@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline import TEMPLATE_VERSION
 from pipeline.annexes import Annex, load_annexes
@@ -208,7 +209,7 @@ def _guess_unit_from_name(result: FileResult, registry: Registry) -> None:
 
 #: Below this many workbooks, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 48
-_WORKER: dict[str, object] = {}
+_WORKER: dict[str, Any] = {}
 
 
 def _init_worker(registry: Registry, period: str) -> None:

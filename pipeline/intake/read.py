@@ -114,7 +114,7 @@ class Workbook:
         return self._tables
 
     def _load_tables(self) -> dict[str, tuple[str, int, int, int, int]]:
-        tables = {}
+        tables: dict[str, tuple[str, int, int, int, int]] = {}
         try:
             book = self._open(load_tables=True)
         except ReadError:
@@ -250,11 +250,12 @@ def _template_location(book: Workbook, annex: Annex) -> Location | None:
     # The signature block is two rows below the table's last row: look there first (a list
     # annex's table has its blank rows unless the commune was given more rows filled in).
     stop = FIRST_DATA_ROW + (annex.blank_rows if annex.kind == "list" else len(annex.rows)) + 1
+    found: int | None = stop
     if stop >= len(grid) or not _is_stop_row(grid[stop]):
-        stop = next((r for r in range(HEADER_ROW + 1, len(grid)) if _is_stop_row(grid[r])), None)
-    if stop is None or not _rows_match(grid, HEADER_ROW, columns, annex, stop):
+        found = next((r for r in range(HEADER_ROW + 1, len(grid)) if _is_stop_row(grid[r])), None)
+    if found is None or not _rows_match(grid, HEADER_ROW, columns, annex, found):
         return None
-    return Location(annex.sheet, HEADER_ROW, columns, stop - 1)
+    return Location(annex.sheet, HEADER_ROW, columns, found - 1)
 
 
 def _rows_match(grid: list[list[Any]], header: int, columns: dict[str, int], annex: Annex,
@@ -451,9 +452,9 @@ def _read_list(grid, annex: Annex, location: Location, data_rows: range, out: An
     cols = [(location.columns[col.key], col.role == "input", bool(col.required),
              slots.slot(annex.code, "*", col.key))
             for col in annex.columns if col.key in location.columns]
-    cols = [c for c in cols if c[3] is not None]
-    inputs = [c for c, is_input, _req, _slot in cols if is_input]
-    width = max([c for c, *_ in cols] or [0]) + 1
+    placed = [(c, is_input, required, slot) for c, is_input, required, slot in cols if slot is not None]
+    inputs = [c for c, is_input, _req, _slot in placed if is_input]
+    width = max([c for c, *_ in placed] or [0]) + 1
     slot_of, item_of, row_of, col_of, raw_of = out.slot, out.item, out.row, out.col, out.raw
     n = 0
     for r in data_rows:
@@ -462,7 +463,7 @@ def _read_list(grid, annex: Annex, location: Location, data_rows: range, out: An
             continue
         n += 1
         out.rows.append(str(n))
-        for c, _is_input, required, slot in cols:
+        for c, _is_input, required, slot in placed:
             value = line[c]
             if value == "" or value is None:
                 if not required:

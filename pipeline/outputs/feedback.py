@@ -20,7 +20,7 @@ from pipeline.text.names import ascii_name, strip_unit_prefix
 from pipeline.core.states import FileState, Level
 
 # Orange, not yellow, for warnings: the template already marks input cells pale yellow.
-FILLS = {Level.ERROR: "FFC7CE", Level.WARNING: "F8CBAD", Level.INFO: "DDEBF7"}
+FILLS: dict[str, str] = {Level.ERROR: "FFC7CE", Level.WARNING: "F8CBAD", Level.INFO: "DDEBF7"}
 LIST_SHEET = "Cần sửa"
 _THIN = Side(style="thin")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -87,8 +87,7 @@ def _write_list(book, findings: list[Finding]) -> None:
         cell.fill = PatternFill("solid", fgColor="DDE6F0")
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
-    for i, f in enumerate(sorted(findings, key=lambda f: (order.get(f.level, 3), f.sheet, f.cell)), 1):
+    for i, f in enumerate(sorted(findings, key=lambda f: (Level(f.level).rank, f.sheet, f.cell)), 1):
         ws.append([i, f.level, f.sheet, f.cell, f.message, f.hint])
         row = ws.max_row
         if f.sheet in book.sheetnames and f.cell:

@@ -10,7 +10,6 @@ from pipeline.result import RunResult
 from pipeline.excel.styles import Styles
 from pipeline.core.states import Level
 
-LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
 LEVEL_FILL = {Level.ERROR: "#FFC7CE", Level.WARNING: "#F8CBAD", Level.INFO: "#DDEBF7"}
 
 
@@ -67,7 +66,7 @@ def _write_findings(ws, styles: Styles, result: RunResult, feedback: dict[str, s
     names = {u.code: u.name for u in result.settings.registry.units}
     units = {u.unit_code: u.unit_name for u in result.units.itertuples(index=False)}
     findings = sorted(result.findings, key=lambda f: (f.unit_code or "~", f.file,
-                                                      LEVEL_ORDER.get(f.level, 3), f.sheet, f.cell))
+                                                      Level(f.level).rank, f.sheet, f.cell))
     wrap = styles.cell(wrap=True)
     r = 3
     current = None

@@ -16,6 +16,7 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime
 from pathlib import Path
 
@@ -526,7 +527,7 @@ def _draw_section(ws: Worksheet, page: _Page, table: Table, placed: _Placed, r: 
         j = placed.col[c.key]
         if c.key in totals:
             rng = _range(r + 1, r + count, j)
-            ws.write_formula(r, j, totals[c.key].excel(lambda _k: rng, None), page.footer(c.kind),
+            ws.write_formula(r, j, totals[c.key].excel(lambda _k: rng, _no_footer_cell), page.footer(c.kind),
                              _cached(table.section_values[name].get(c.key)))
         elif j > text_end:
             ws.write_blank(r, j, None, page.footer("text"))
@@ -550,7 +551,7 @@ def _draw_footer(ws: Worksheet, page: _Page, table: Table, placed: _Placed, r: i
         if total is None:
             ws.write_blank(r, j, None, page.footer("text"))
             continue
-        text = total.excel(lambda k, own=c.key: rng(k, own), lambda k, i, own=c.key: cell(k, i, own))
+        text = total.excel(partial(rng, own=c.key), partial(cell, own=c.key))
         ws.write_formula(r, j, text, page.footer(_total_kind(total, c)),
                          _cached(table.footer_values[index].get(c.key)))
 
@@ -607,3 +608,8 @@ def _one_line(width: float) -> int:
 def _px(width: float) -> int:
     """Pixels of a column of ``width`` characters (Excel's default font, as xlsxwriter sizes it)."""
     return int(width * 7 + 0.5) + 5 if width >= 1 else int(width * 12 + 0.5)
+
+
+def _no_footer_cell(_key: str | None, _i: int) -> str:
+    raise AssertionError("a section total refers to no footer")
+

@@ -320,7 +320,7 @@ def _is_syllable(word: str) -> bool:
 
 def _split_tone(word: str) -> tuple[str, str | None, int] | None:
     """ "thọ" -> ("tho", nặng, 2); None for a non-letter or a second tone mark."""
-    letters = []
+    letters: list[str] = []
     tone: str | None = None
     tone_at = -1
     for ch in word:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from numbers import Integral, Real
-from typing import Sequence
+from typing import Sequence, SupportsFloat, cast
 
 from pipeline.text.fold import SOFT_HYPHEN, fold, remove_invisible
 from pipeline.text.legacy import detect_legacy, tcvn3_to_unicode, vni_to_unicode
@@ -109,12 +109,12 @@ def _quote(raw: object) -> str:
     return f"'{raw}'"
 
 
-def _format_number(value: int | float | Decimal) -> str:
+def _format_number(value: object) -> str:
     """Machine form used in notes: 90, 1234.5 (no trailing .0)."""
     if isinstance(value, Integral):
         return str(int(value))
-    value = float(value)  # also numpy floats, whose repr is "np.float64(…)"
-    return str(int(value)) if value.is_integer() else repr(value)
+    number = float(cast(SupportsFloat, value))  # also numpy floats, whose repr is "np.float64(…)"
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 # ---------------------------------------------------------------------------
