@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.annexes.layout import META_SHEET
-from pipeline.run import consolidate
+from pipeline.run import consolidate, run_checks
 from pipeline.core.states import Level
 from sheets import HEADER_ROW, cell_at, header_columns, row_of
 
@@ -119,9 +119,9 @@ def test_defect_is_found_where_it_is(tmp_path: Path, settings, annexes, tho_than
     book = load_workbook(target)
     expected = breaker(book, annexes)
     book.save(target)
-    assert consolidate(settings, input_dir=inp, output_dir=tmp_path / "out", quiet=True) == 0
-    rows = list(csv.DictReader((tmp_path / "out" / "findings.csv").open(encoding="utf-8-sig")))
-    got = {(r["code"], r["level"], r["sheet"], r["cell"]) for r in rows if r["unit_code"] == "15652"}
+    # Only findings are checked here: the checking stage alone, no outputs written.
+    result = run_checks(settings, settings.period, inp, quiet=True)
+    got = {(f.code, f.level, f.sheet, f.cell) for f in result.findings if f.unit_code == "15652"}
     for want in expected:
         assert want in got, f"{want} not in {sorted(got)}"
 
