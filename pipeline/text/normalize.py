@@ -105,7 +105,7 @@ def _quote(raw: object) -> str:
         text = text if len(text) <= _NOTE_QUOTE_MAX else text[: _NOTE_QUOTE_MAX - 1] + "…"
         return f"'{text}'"
     if _is_number(raw):
-        return _format_number(raw)  # type: ignore[arg-type]
+        return _format_number(raw)
     return f"'{raw}'"
 
 
