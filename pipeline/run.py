@@ -98,7 +98,7 @@ def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool 
     files = [_not_a_workbook(f) for f in found if f.kind != "workbook"]
     workbooks = [f for f in found if f.kind == "workbook"]
     with _stage(timings, "read"):
-        files += intake_all(workbooks, settings.registry, str(period), workers=workers,
+        files += intake_all(workbooks, settings.registry, period, workers=workers,
                             progress=None if quiet else
                             (lambda items, n: progress(items, "Đọc file của các xã", total=n)))
         _resolve_duplicates(files)

@@ -21,6 +21,7 @@ from pipeline.core.states import FileState
 from pipeline.core.findings import Finding
 from pipeline.intake.read import AnnexRead, Cell, Workbook, read_annex
 from pipeline.intake.safety import ReadError
+from pipeline.config.period import Period, PeriodError
 from pipeline.config.registry import Registry
 from pipeline.annexes.slots import Slots, default_slots
 from pipeline.text.fold import fold
@@ -64,7 +65,7 @@ class FileResult:
 
 
 def intake_file(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Registry,
-                period: str, slots: Slots | None = None) -> FileResult:
+                period: Period, slots: Slots | None = None) -> FileResult:
     """Read one file and normalize its cells (``FileResult.block``)."""
     slots = slots or default_slots()
     started = time.perf_counter()
@@ -76,7 +77,7 @@ def intake_file(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Re
 
 
 def _intake(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Registry,
-            period: str, slots: Slots) -> FileResult:
+            period: Period, slots: Slots) -> FileResult:
     result = FileResult(path=path, file=rel, mtime=path.stat().st_mtime)
     try:
         book = Workbook(path)
@@ -105,7 +106,7 @@ def _intake(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Regist
 
 
 def _read_book(book: Workbook, result: FileResult, annexes: Mapping[str, Annex], registry: Registry,
-               period: str, slots: Slots) -> None:
+               period: Period, slots: Slots) -> None:
     if book.format in ("xls", "ods", "xlsb"):
         result.add("file-old-format", note=f".{book.format}")
     reads = {code: read_annex(book, annex, slots) for code, annex in annexes.items()}
@@ -133,7 +134,7 @@ def _text(cell: Cell | None) -> str:
 
 
 def _identify(result: FileResult, meta: dict[str, str], tt: dict[str, Cell], registry: Registry,
-              period: str) -> bool:
+              period: Period) -> bool:
     """Unit, period and version from the hidden fields, then TT, then the unit name."""
     version = meta.get("template_version", "")
     result.version = version or None
@@ -184,7 +185,7 @@ def _identify(result: FileResult, meta: dict[str, str], tt: dict[str, Cell], reg
     found_period = meta.get("period") or _text(tt.get("KY"))
     tt_period = _text(tt.get("KY"))
     result.period = found_period or None
-    wrong = [p for p in {found_period, tt_period} if p and p.upper() != period.upper()]
+    wrong = [p for p in {found_period, tt_period} if p and _as_period(p) != period]
     if wrong:
         result.status = FileState.REFUSED
         cell = tt.get("KY")
@@ -192,6 +193,13 @@ def _identify(result: FileResult, meta: dict[str, str], tt: dict[str, Cell], reg
                    note=", ".join(sorted(wrong)))
         return False
     return True
+
+
+def _as_period(text: str) -> Period | None:
+    try:
+        return Period.parse(text)
+    except PeriodError:
+        return None
 
 
 def _guess_unit_from_name(result: FileResult, registry: Registry) -> None:
@@ -212,7 +220,7 @@ PARALLEL_MIN_FILES = 48
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(registry: Registry, period: str) -> None:
+def _init_worker(registry: Registry, period: Period) -> None:
     _WORKER.update(registry=registry, period=period, annexes=load_annexes(), slots=default_slots())
 
 
@@ -222,7 +230,7 @@ def _intake_one(item: tuple[Path, str]) -> FileResult:
                        _WORKER["slots"])
 
 
-def intake_all(found: Sequence, registry: Registry, period: str, *, workers: int | None = None,
+def intake_all(found: Sequence, registry: Registry, period: Period, *, workers: int | None = None,
                progress: Callable[[Iterable, int], Iterable] | None = None) -> list[FileResult]:
     """``intake_file`` (read and normalize) for every found workbook, in input order; parallel for
     large inputs. Each result carries its cells as a compact ``CellBlock``."""
