@@ -160,8 +160,7 @@ def _new_document(facts: NarrativeFacts, w: Wording):
             style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     # Page numbers at the top centre from page 2 (Nghị định 30/2020, Phụ lục I, mục II.11).
     section.different_first_page_header_footer = True
-    if facts.used_samples:
-        _sample_line(section.first_page_header.paragraphs[0], w)
+    if facts.used_samples:  # page 1 says it above the heading block
         _sample_line(section.header.add_paragraph(), w)
     _page_number(section.header.paragraphs[0])
     return doc
@@ -208,6 +207,30 @@ def _no_borders(table) -> None:
         element.set(qn("w:val"), "nil")
         borders.append(element)
     table._tbl.tblPr.append(borders)
+
+
+def _frame_table(doc, widths: Sequence, indent=None) -> list:
+    """A borderless one-row table of fixed column widths (heading block, signature block).
+
+    The heading block is a little wider than the text (``indent`` < 0), as in the decree's
+    samples, so that the quốc hiệu stays on one line.
+    """
+    table = doc.add_table(rows=1, cols=len(widths))
+    table.autofit = False
+    _no_borders(table)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    if indent is not None:
+        ind = OxmlElement("w:tblInd")
+        ind.set(qn("w:w"), str(indent.twips))
+        ind.set(qn("w:type"), "dxa")
+        table._tbl.tblPr.append(ind)
+    else:
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for column, cell, width in zip(table.columns, table.rows[0].cells, widths):
+        column.width = cell.width = width
+    return list(table.rows[0].cells)
 
 
 def _cell_lines(cell, lines: Sequence[tuple[str, dict]]) -> None:
@@ -276,14 +299,9 @@ class _Report:
         f, w = self.f, self.w
         if f.used_samples:
             _sample_line(self.doc.paragraphs[0] if self.doc.paragraphs else self.doc.add_paragraph(), w)
-        table = self.doc.add_table(rows=1, cols=2)
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        _no_borders(table)
-        left, right = table.rows[0].cells
-        left.width, right.width = Cm(6.5), Cm(9.5)
-        _cell_lines(left, [(f.authority, {}), (f.office, {"bold": True}), ("―――――", {"size": 8}),
-                           (w("chung.so_ky_hieu"), {})])
+        left, right = _frame_table(self.doc, (Cm(7.3), Cm(9.9)), indent=Cm(-0.35))
+        _cell_lines(left, [(f.authority, {"size": 12}), (f.office, {"bold": True, "size": 12}),
+                           ("―――――", {"size": 8}), (w("chung.so_ky_hieu"), {})])
         _cell_lines(right, [(w("chung.quoc_hieu"), {"bold": True, "size": 12}),
                             (w("chung.tieu_ngu"), {"bold": True, "size": 13}),
                             ("――――――――――", {"size": 8}),
@@ -555,11 +573,7 @@ class _Report:
         f, w = self.f, self.w
         self.para(w("chung.ket_thuc", ky=f.period.label, ky_toi=f.next_period_label,
                     co_quan=f.issuer))
-        table = self.doc.add_table(rows=1, cols=2)
-        table.autofit = False
-        _no_borders(table)
-        left, right = table.rows[0].cells
-        left.width, right.width = Cm(8), Cm(8)
+        left, right = _frame_table(self.doc, (Cm(8.5), Cm(8)))
         recipients = [(w("chung.noi_nhan"), {"bold": True, "italic": True, "size": 12})]
         for line in w.raw("chung.noi_nhan_ds"):
             text = str(line).format_map(_Keep(co_quan_chu_quan=f.issuer, cap=f.scope))
