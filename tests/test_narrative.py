@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from docx import Document
 from docx.shared import Mm
@@ -345,3 +346,38 @@ def test_writer_never_invents_a_figure_for_a_missing_plan(settings, tmp_path):
     path = write_narrative(facts, tmp_path / "BaoCao.docx")
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert "kế hoạch năm" not in text.split("a) Kết quả huy động", 1)[1].split("\n")[1]
+
+
+def test_commune_texts_of_a_topic_are_gathered_by_commune(settings, annexes, monkeypatch, tmp_path):
+    """A text field added to an annex (as issue 11 adds difficulties and proposals) is used as soon
+    as its label names a topic: each commune's text under the right heading, with its name."""
+    from pipeline.annexes.common import code_column, label_column
+    from pipeline.annexes.model import Annex, Column, Row
+    from pipeline.district import narrative
+
+    extra = Annex(code="PBX", sheet="Khó khăn kiến nghị", kind="keyvalue", title="KHÓ KHĂN, KIẾN NGHỊ",
+                  columns=(code_column(), label_column(), Column("gia_tri", "Giá trị", kind="row")),
+                  rows=(Row("KK", "Khó khăn, vướng mắc", kind="text"),
+                        Row("KN", "Đề xuất, kiến nghị", kind="text")))
+    monkeypatch.setattr(narrative, "load_annexes", lambda: {**annexes, "PBX": extra})
+    result = run_checks(settings, settings.period, SAMPLES_DIR / str(settings.period), quiet=True)
+    district = build_district(result)  # the district tables know nothing of the new annex
+    files = dict(zip(result.units["unit_code"], result.units["file"]))
+    said = {("15652", "KK"): "Nguồn lực đầu tư còn hạn chế", ("15607", "KK"): "Địa hình chia cắt.",
+            ("15652", "KN"): "Đề nghị huyện tiếp tục hỗ trợ xã về chuyên môn."}
+    added = pd.DataFrame([{"unit_code": u, "file": files[u], "sheet": extra.sheet, "cell": "C9",
+                           "annex": "PBX", "row_code": r, "column": "gia_tri", "role": "input",
+                           "value": v, "number": float("nan"), "usable": True}
+                          for (u, r), v in said.items()])
+    result.cells = pd.concat([result.cells, added.astype(result.cells.dtypes.to_dict())],
+                             ignore_index=True)
+    facts = narrative_facts(result, district)
+    assert facts.texts["difficulties"] == [("Xã Bát Mọt", ["Địa hình chia cắt."]),
+                                           ("Xã Thọ Thanh", ["Nguồn lực đầu tư còn hạn chế"])]
+    path = write_narrative(facts, tmp_path / "BaoCao.docx")
+    lines = [p.text for p in Document(str(path)).paragraphs]
+    start = lines.index("2. Tồn tại, hạn chế, khó khăn, vướng mắc")
+    assert lines[start + 1:start + 3] == ["- Xã Bát Mọt: Địa hình chia cắt.",
+                                          "- Xã Thọ Thanh: Nguồn lực đầu tư còn hạn chế."]
+    start = lines.index("3. Đề xuất, kiến nghị")
+    assert lines[start + 1] == "- Xã Thọ Thanh: Đề nghị huyện tiếp tục hỗ trợ xã về chuyên môn."

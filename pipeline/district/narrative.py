@@ -229,6 +229,8 @@ class NarrativeFacts:
     debt: DebtFacts
     ocop: OcopFacts
     indicators: list[Indicator]
+    #: Units with an indicator (or its weight) left out because of a Lỗi.
+    indicators_partial: list[str]
     #: The meetings held and the attendance (PB08 rows ``OUTREACH_ROWS``), None where absent.
     outreach: tuple[Indicator | None, Indicator | None]
     components: list[ComponentFacts]
@@ -266,6 +268,7 @@ def narrative_facts(result: RunResult, district: District) -> NarrativeFacts:
         debt=_debt(district.debt),
         ocop=_ocop(district, result.period),
         indicators=indicators,
+        indicators_partial=_partial(district.indicators),
         outreach=tuple(next((i for i in indicators if i.code == code), None)
                        for code in OUTREACH_ROWS),
         components=_components(district.components),
@@ -341,8 +344,8 @@ def _criteria(summary: CriteriaSummary, annexes: Mapping[str, Annex], cells: pd.
         bands.append(Band(label, low, _labels(table, shown & (rows[summary.band_key] == label))))
     averages = table.footer_values[1] if len(table.footer_values) > 1 else {}
     met_by = table.footer_values[0] if table.footer_values else {}
-    undetermined = _labels(table, [s and any(r[k] == ERROR_MARK for k in keys)
-                                   for s, (_i, r) in zip(shown, rows.iterrows())])
+    marked = rows[keys].eq(ERROR_MARK).any(axis=1) if keys else shown & False
+    undetermined = _labels(table, shown & marked)
     gained, lost = _changes(annex, cells, [c for c, s in zip(rows.index, shown) if s], names)
     return CriteriaFacts(
         code=table.code, total=summary.criteria,
@@ -565,20 +568,16 @@ def _text_fields(annexes: Mapping[str, Annex]) -> dict[tuple[str, str | None, st
     for annex in annexes.values():
         if annex.code in _NOT_TOPICAL:
             continue
-        inputs = [c for c in annex.columns if c.role == "input" and fold(c.title) not in _NOTE_TITLES]
         if annex.kind == "list":
-            for col in inputs:
+            for col in annex.input_columns:
                 topic = topic_of(col.title)
-                if col.kind == "text" and topic:
+                if col.kind == "text" and topic and fold(col.title) not in _NOTE_TITLES:
                     fields[(annex.code, None, col.key)] = topic
             continue
         for row in annex.rows:
             topic = topic_of(row.label)
-            if not topic:
-                continue
-            for col in inputs:
-                kind = row.kind if col.kind == "row" else col.kind
-                if kind == "text" and (row.inputs is None or col.key in row.inputs):
+            for col in annex.row_inputs(row) if topic else ():
+                if annex.cell_kind(row, col) == "text" and fold(col.title) not in _NOTE_TITLES:
                     fields[(annex.code, row.code, col.key)] = topic
     return fields
 

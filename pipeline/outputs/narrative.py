@@ -39,6 +39,10 @@ MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 SAMPLE_RED = RGBColor(0xC0, 0x00, 0x00)
 #: How many of the least-met criteria the report names.
 WEAKEST = 3
+#: A sentence names at most this many units, a list shows at most this many lines; the rest is
+#: counted and left to the summary workbook (a province has hundreds of communes).
+MAX_NAMED = 30
+MAX_LISTED = 40
 
 
 def write_narrative(facts: NarrativeFacts, path: Path, wording: Path = WORDING_PATH,
@@ -118,6 +122,11 @@ def join(items: Iterable[str]) -> str:
 
 
 def units(names: Iterable[str]) -> str:
+    """Units named in a sentence, at most ``MAX_NAMED`` of them, the others counted."""
+    names = list(names)
+    if len(names) > MAX_NAMED:
+        shown = ", ".join(unit_name(n) for n in names[:MAX_NAMED])
+        return f"{shown} và {count(len(names) - MAX_NAMED)} đơn vị khác (xem bảng tổng hợp)"
     return join(unit_name(n) for n in names)
 
 
@@ -282,16 +291,24 @@ class _Report:
 
     def listed(self, items: Sequence[tuple[str, str]]) -> None:
         """One line per commune: "- Xã A: …;", the last ending with a full stop."""
+        items, more = items[:MAX_LISTED], len(items) - MAX_LISTED
         for i, (name, text) in enumerate(items):
-            self.para(f"- {name}: {_end(text, '')}" + ("." if i == len(items) - 1 else ";"))
+            last = i == len(items) - 1 and more <= 0
+            self.para(f"- {name}: {_end(text, '')}" + ("." if last else ";"))
+        self.more(more)
+
+    def more(self, more: int) -> None:
+        if more > 0:
+            self.para(f"- … và {count(more)} đơn vị khác (xem bảng tổng hợp).")
 
     def by_unit(self, groups: Sequence[tuple[str, Sequence[str]]], empty_key: str) -> None:
         """Texts gathered from the communes, each under its commune, or the clerk's placeholder."""
         if not groups:
             self.para(self.w(empty_key))
             return
-        for name, texts in groups:
+        for name, texts in groups[:MAX_LISTED]:
             self.para(f"- {name}: {' '.join(_end(t) for t in texts)}")
+        self.more(len(groups) - MAX_LISTED)
 
     # Heading block: issuing body, quốc hiệu, số, date; title
 
@@ -370,6 +387,7 @@ class _Report:
                         dvt_luot=attendees.unit if attendees else ""))
         else:
             self.para(w("chi_dao.tuyen_truyen_khong"))
+        self._partial(self.f.indicators_partial)
 
     def components(self) -> None:
         w = self.w
@@ -378,7 +396,8 @@ class _Report:
             name = comp.label.split(": ", 1)[1] if ": " in comp.label else comp.label
             self.heading(w("muc.noi_dung_tp_muc", so=number, ten=name), 4)
             if comp.results:
-                self.bullets(f"{n}: {_end(t)}" for n, t in comp.results)
+                self.bullets(f"{n}: {_end(t)}" for n, t in comp.results[:MAX_LISTED])
+                self.more(len(comp.results) - MAX_LISTED)
             else:
                 self.para(w("noi_dung_tp.khong"))
             if comp.not_applicable:
@@ -543,6 +562,7 @@ class _Report:
             items[-1] = items[-1].rstrip(";") + "."
         self.bullets(items)
         self.para(w("chi_tieu.ghi_chu"), italic=True)
+        self._partial(self.f.indicators_partial)
 
     def _partial(self, names: Sequence[str]) -> None:
         if names:
