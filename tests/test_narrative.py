@@ -165,7 +165,8 @@ HEADINGS = ("Phần thứ nhất", "I. ĐẶC ĐIỂM TÌNH HÌNH", "II. CÔNG T
             "III. KẾT QUẢ THỰC HIỆN CHƯƠNG TRÌNH", "1.1. Nội dung thành phần số 1:",
             "1.11. Nội dung thành phần số 11:", "2.1. Bộ tiêu chí xã nông thôn mới",
             "2.2. Bộ tiêu chí xã nông thôn mới nâng cao",
-            "3. Kết quả xây dựng thôn NTM, thôn NTM kiểu mẫu", "4. Kết quả đánh giá, phân hạng sản phẩm OCOP",
+            "3. Kết quả xây dựng thôn NTM, thôn NTM kiểu mẫu",
+            "4. Kết quả đánh giá, phân hạng sản phẩm OCOP",
             "a) Kết quả huy động các nguồn lực", "b) Kết quả phân bổ, giải ngân vốn",
             "c) Tình hình nợ đọng", "6. Kết quả thực hiện một số chỉ tiêu chủ yếu",
             "IV. ĐÁNH GIÁ CHUNG", "Phần thứ hai", "PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2024",
@@ -311,6 +312,7 @@ def test_all_at_19_and_many_missing(converted):
     assert "Bình quân đạt 19 tiêu chí/xã, không thay đổi so với thời điểm 31/12/2023." in section
     assert "Còn 14 đơn vị chưa gửi báo cáo: xã Bát Mọt, xã Yên Nhân," in text
     assert "Tất cả các đơn vị đã gửi báo cáo" not in text
+    assert "Trên địa bàn không còn nợ đọng xây dựng cơ bản trong xây dựng NTM." in text
 
 
 def test_what_the_communes_did_not_report_is_a_marked_placeholder(converted):
@@ -381,3 +383,24 @@ def test_commune_texts_of_a_topic_are_gathered_by_commune(settings, annexes, mon
                                           "- Xã Thọ Thanh: Nguồn lực đầu tư còn hạn chế."]
     start = lines.index("3. Đề xuất, kiến nghị")
     assert lines[start + 1] == "- Xã Thọ Thanh: Đề nghị huyện tiếp tục hỗ trợ xã về chuyên môn."
+
+
+def test_a_broken_wording_file_never_stops_the_run(settings, tmp_path, capsys):
+    """The clerk's edits: a deleted key and unbalanced braces still give a draft showing where to
+    look; a file that is no longer TOML gives a document (and a console line) saying what to fix."""
+    from pipeline.outputs.narrative import WORDING_PATH
+
+    result = run_checks(settings, settings.period, SAMPLES_DIR / str(settings.period), quiet=True)
+    facts = narrative_facts(result, build_district(result))
+    edited = WORDING_PATH.read_text(encoding="utf-8")
+    edited = re.sub(r"^ten_loai = .*\n", "", edited, flags=re.M)
+    edited = edited.replace('tinh_hinh = "Tình hình chung của {don_vi}', 'tinh_hinh = "Tình hình {chung')
+    (tmp_path / "sua.toml").write_text(edited, encoding="utf-8")
+    text = "\n".join(p.text for p in Document(str(write_narrative(
+        facts, tmp_path / "a.docx", wording=tmp_path / "sua.toml"))).paragraphs)
+    assert "[thiếu lời văn “chung.ten_loai”]" in text and "Tình hình {chung" in text
+    (tmp_path / "hong.toml").write_text('[chung]\nten_loai = "BÁO CÁO\n', encoding="utf-8")
+    text = "\n".join(p.text for p in Document(str(write_narrative(
+        facts, tmp_path / "b.docx", wording=tmp_path / "hong.toml"))).paragraphs)
+    assert "Không đọc được tệp lời văn báo cáo" in text and "hong.toml" in text
+    assert "Không đọc được tệp lời văn báo cáo" in capsys.readouterr().err

@@ -135,7 +135,7 @@ class VillageFacts:
 
 
 @dataclass
-class Source:
+class FundSource:
     label: str
     value: float
     share: float | str
@@ -145,7 +145,7 @@ class Source:
 class FundFacts:
     column: str
     total: float
-    sources: list[Source]
+    sources: list[FundSource]
     plan: float
     #: Realised since the start of the year, as % of the annual plan ("" without a plan).
     of_plan: float | str
@@ -246,7 +246,7 @@ def narrative_facts(result: RunResult, district: District) -> NarrativeFacts:
     settings = result.settings
     annexes = load_annexes()
     names = {u.code: u.name for u in settings.registry.units}
-    used_cells = _usable_cells(result)
+    used_cells = _usable_cells(result, annexes)
     indicators = _indicators(district.indicators, annexes)
     return NarrativeFacts(
         place=strip_unit_prefix(settings.registry.name),
@@ -288,16 +288,20 @@ def _next_label(period: Period) -> str:
     return Period(period.year + 1, None).label
 
 
-def _usable_cells(result: RunResult) -> pd.DataFrame:
-    """Usable cells of the files the run uses (the district tables' source), registry units only."""
+def _usable_cells(result: RunResult, annexes: Mapping[str, Annex]) -> pd.DataFrame:
+    """The usable cells this module reads itself (criteria assessments and plans, the PB04 plan,
+    topical texts), of the files the run uses and registry units only: masks first, then one
+    small copy (a province's run holds millions of cells)."""
     cells, units = result.cells, result.units
     if cells.empty or units.empty:
         return cells.iloc[:0]
+    wanted = {CURRENT, PREVIOUS, CRITERION_PLAN, PLAN} | {c for _a, _r, c in _text_fields(annexes)}
     used_files = set(units.loc[units["usable"].astype(bool), "file"])
     codes = {u.code for u in result.settings.registry.units}
-    keep = (cells["file"].isin(used_files) & cells["unit_code"].isin(codes)
-            & cells["usable"].fillna(False).astype(bool))
-    return cells[keep.to_numpy()]
+    keep = (cells["column"].isin(wanted).to_numpy() & cells["usable"].to_numpy(dtype=bool)
+            & cells["file"].isin(used_files).to_numpy() & cells["unit_code"].isin(codes).to_numpy())
+    columns = ["unit_code", "annex", "row_code", "column", "value", "number"]
+    return pd.DataFrame({c: cells[c].to_numpy()[keep] for c in columns})
 
 
 def _labels(table: Table, mask: Iterable[bool]) -> list[str]:
@@ -459,7 +463,7 @@ def _funds(district: District, annexes: Mapping[str, Annex], cells: pd.DataFrame
     for label, keys in funds.sources:
         value = float(sum(values.get(k) or 0 for k in keys))
         # As the summary's "Cơ cấu nguồn vốn" block: share rounded to one decimal.
-        sources.append(Source(label, value, round(value / total * 100 + 1e-9, 1) if total else ""))
+        sources.append(FundSource(label, value, round(value / total * 100 + 1e-9, 1) if total else ""))
     annex = next(a for a in annexes.values() if a.district_sheet == table.code)
     leaves = [k for _l, keys in funds.sources for k in keys]
     plan_cells = cells[(cells["annex"] == annex.code).to_numpy()

@@ -10,6 +10,7 @@ style; what is missing from the communes' data is left as a marked "[…]" for t
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -47,8 +48,19 @@ MAX_LISTED = 40
 
 def write_narrative(facts: NarrativeFacts, path: Path, wording: Path = WORDING_PATH,
                     created: datetime | None = None) -> Path:
-    """Write the drafted report of ``facts`` to ``path`` (a .docx)."""
-    w = Wording.load(wording)
+    """Write the drafted report of ``facts`` to ``path`` (a .docx).
+
+    A wording file the clerk broke does not stop the run: the document then says what to fix (and
+    so does the console), and every other output is written as usual.
+    """
+    try:
+        w = Wording.load(wording)
+    except WordingError as exc:
+        print(f"Cảnh báo: {exc}", file=sys.stderr)
+        doc = Document()
+        doc.add_paragraph(str(exc))
+        doc.save(str(path))
+        return Path(path)
     doc = _new_document(facts, w)
     if created is not None:  # the same run input gives the same file
         doc.core_properties.created = created
@@ -69,26 +81,49 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+def fill(text: str, **values: object) -> str:
+    """``text`` with its {placeholders} filled; unknown ones stay, broken braces leave it as is."""
+    try:
+        return text.format_map(_Keep(values))
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return text
+
+
+class WordingError(Exception):
+    """The wording file cannot be read (Vietnamese message for the clerk)."""
+
+
 class Wording:
-    """The sentences of ``loi_van_bao_cao.toml``: ``w("section.key", name=value)``."""
+    """The sentences of ``loi_van_bao_cao.toml``: ``w("section.key", name=value)``.
+
+    A key the clerk deleted reads as a visible "[thiếu lời văn …]" mark, and a sentence whose
+    braces no longer match is used as written: the draft is still made, and shows where to look.
+    """
 
     def __init__(self, data: dict) -> None:
         self.data = data
 
     @classmethod
     def load(cls, path: Path) -> Wording:
-        return cls(tomllib.loads(Path(path).read_text(encoding="utf-8")))
+        try:
+            return cls(tomllib.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise WordingError(
+                f"Không đọc được tệp lời văn báo cáo {path} ({exc}). Bản dự thảo báo cáo chưa được "
+                f"viết. Sửa tệp đó (giữ cặp ngoặc kép \"...\" ở mỗi dòng, lưu mã UTF-8) rồi chạy "
+                f"lại.") from exc
 
     def raw(self, key: str) -> object:
         section, _, name = key.partition(".")
-        return self.data[section][name]
+        value = self.data.get(section, {}).get(name)
+        return f"[thiếu lời văn “{key}”]" if value is None else value
 
     def has(self, key: str) -> bool:
         section, _, name = key.partition(".")
         return name in self.data.get(section, {})
 
     def __call__(self, key: str, **values: object) -> str:
-        return str(self.raw(key)).format_map(_Keep(values))
+        return fill(str(self.raw(key)), **values)
 
     def counted(self, key: str, n: int, **values: object) -> str:
         """The ``_khong`` / ``_mot`` / ``_nhieu`` form of ``key`` for a count ``n``."""
@@ -595,8 +630,9 @@ class _Report:
                     co_quan=f.issuer))
         left, right = _frame_table(self.doc, (Cm(8.5), Cm(8)))
         recipients = [(w("chung.noi_nhan"), {"bold": True, "italic": True, "size": 12})]
-        for line in w.raw("chung.noi_nhan_ds"):
-            text = str(line).format_map(_Keep(co_quan_chu_quan=f.issuer, cap=f.scope))
+        lines = w.raw("chung.noi_nhan_ds")
+        for line in [lines] if isinstance(lines, str) else lines:
+            text = fill(str(line), co_quan_chu_quan=f.issuer, cap=f.scope)
             recipients.append((text, {"size": 11}))
         _cell_lines(left, recipients)
         for p in left.paragraphs:

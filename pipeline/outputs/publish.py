@@ -39,7 +39,8 @@ def write_outputs(result: RunResult, district: District, out: Path) -> None:
         feedback = write_feedback(result, stage / FEEDBACK_DIR)
         write_check_report(result, stage / names["report"], feedback)
         write_summary(result, district, stage / names["summary"])
-        write_narrative(narrative_facts(result, district), stage / names["narrative"], created=result.started)
+        write_narrative(narrative_facts(result, district), stage / names["narrative"],
+                        created=result.started)
         outputs = {
             "Bảng tổng hợp": names["summary"],
             "Dự thảo báo cáo (Word)": names["narrative"],
