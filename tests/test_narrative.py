@@ -83,10 +83,13 @@ def broken_run(samples, annexes, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def full_run(samples, tmp_path_factory):
+    """The two communes at 19/19, and Bát Mọt sending last year's file again (not used)."""
     folder = tmp_path_factory.mktemp("input19")
     for src in samples:
         if src.name[:5] in LOSERS:
             shutil.copyfile(src, folder / src.name)
+        elif src.name[:5] == GAINS:
+            corpus.last_years_file(src, folder / src.name)
     return _consolidate(folder, tmp_path_factory.mktemp("output19"))
 
 
@@ -304,13 +307,16 @@ def test_missing_and_erroneous_units_are_named_not_dropped(converted):
     assert "Chưa tổng hợp kết quả của xã Tân Thành (chưa nộp báo cáo)." in text
 
 
-def test_all_at_19_and_many_missing(converted):
+def test_all_at_19_many_missing_one_refused(converted):
     text = converted["full"]
     section = text[text.index("2.1. Bộ tiêu chí"):text.index("2.2. Bộ tiêu chí")]
     assert "có 02 xã đạt đủ 19/19 tiêu chí (xã Xuân Dương và xã Thọ Thanh)" in section
     assert "không có xã nào đạt 15–18 tiêu chí" in section
     assert "Bình quân đạt 19 tiêu chí/xã, không thay đổi so với thời điểm 31/12/2023." in section
-    assert "Còn 14 đơn vị chưa gửi báo cáo: xã Bát Mọt, xã Yên Nhân," in text
+    assert "Còn 13 đơn vị chưa gửi báo cáo: xã Yên Nhân, xã Xuân Lẹ," in text
+    assert "Báo cáo của xã Bát Mọt có lỗi, chưa tổng hợp." in text
+    assert "Chưa tổng hợp kết quả của xã Bát Mọt (báo cáo có lỗi)." in section
+    assert "Chưa tổng hợp kết quả của xã Yên Nhân, xã Xuân Lẹ," in section
     assert "Tất cả các đơn vị đã gửi báo cáo" not in text
     assert "Trên địa bàn không còn nợ đọng xây dựng cơ bản trong xây dựng NTM." in text
 

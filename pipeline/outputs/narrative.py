@@ -475,14 +475,10 @@ class _Report:
                       ten=name, ma=code, so=count(k)) for code, name, k in weakest)))
         if c.undetermined:
             self.para(w("tieu_chi.chua_xac_dinh", ten_xa=units(c.undetermined)))
-        missing = [(x, w("tieu_chi.ly_do_chua_nop")) for x in cov.missing] + \
-                  [(x, w("tieu_chi.ly_do_loi")) for x in cov.refused]
-        if missing:
-            self.para(w("tieu_chi.chua_tong_hop", ten_xa=units(x for x, _r in missing),
-                        ly_do=join(dict.fromkeys(r for _x, r in missing))))
-        if c.not_filled and c.code != "TH01":
-            self.para(w("tieu_chi.khong_ke_khai", ten_xa=sentence(units(c.not_filled))))
-        elif c.not_filled:
+        for names, why in ((cov.missing, "tieu_chi.ly_do_chua_nop"), (cov.refused, "tieu_chi.ly_do_loi")):
+            if names:
+                self.para(w("tieu_chi.chua_tong_hop", ten_xa=units(names), ly_do=w(why)))
+        if c.not_filled:
             self.para(w("tieu_chi.khong_ke_khai", ten_xa=sentence(units(c.not_filled))))
 
     def average(self, c: CriteriaFacts) -> str:
