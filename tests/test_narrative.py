@@ -311,12 +311,12 @@ def test_all_at_19_many_missing_one_refused(converted):
     text = converted["full"]
     section = text[text.index("2.1. Bộ tiêu chí"):text.index("2.2. Bộ tiêu chí")]
     assert "có 02 xã đạt đủ 19/19 tiêu chí (xã Xuân Dương và xã Thọ Thanh)" in section
-    assert "không có xã nào đạt 15–18 tiêu chí" in section
+    assert "không có xã nào đạt 15–18, 10–14, 5–9 và dưới 5 tiêu chí." in section
     assert "Bình quân đạt 19 tiêu chí/xã, không thay đổi so với thời điểm 31/12/2023." in section
     assert "Còn 13 đơn vị chưa gửi báo cáo: xã Yên Nhân, xã Xuân Lẹ," in text
     assert "Báo cáo của xã Bát Mọt có lỗi, chưa tổng hợp." in text
     assert "Chưa tổng hợp kết quả của xã Bát Mọt (báo cáo có lỗi)." in section
-    assert "Chưa tổng hợp kết quả của xã Yên Nhân, xã Xuân Lẹ," in section
+    assert "Chưa tổng hợp kết quả của 13 đơn vị chưa nộp báo cáo (nêu tại mục I)." in section
     assert "Tất cả các đơn vị đã gửi báo cáo" not in text
     assert "Trên địa bàn không còn nợ đọng xây dựng cơ bản trong xây dựng NTM." in text
 

@@ -43,6 +43,8 @@ WEAKEST = 3
 #: A sentence names at most this many units, a list shows at most this many lines; the rest is
 #: counted and left to the summary workbook (a province has hundreds of communes).
 MAX_NAMED = 30
+#: Units not consolidated are named in section I; later sections name them again up to this many.
+NAMED_AGAIN = 3
 MAX_LISTED = 40
 
 
@@ -462,9 +464,17 @@ class _Report:
                 self.para(w.counted("tieu_chi.danh_gia", n))
             parts = [w.counted("tieu_chi.nhom_du", len(c.full.units), tong=c.total,
                                ten_xa=units(c.full.units))]
+            empty = []  # bands nobody is in, said once: "không có xã nào đạt 10–14 và 5–9 tiêu chí"
             for band in c.bands[1:]:
-                parts.append(w.counted("tieu_chi.nhom", len(band.units), nhom=_band_text(band.label),
-                                       ten_xa=units(band.units)))
+                if band.units:
+                    parts.append(w.counted("tieu_chi.nhom", len(band.units),
+                                           nhom=_band_text(band.label), ten_xa=units(band.units)))
+                else:
+                    empty.append(_band_text(band.label))
+            if empty:
+                unit = " tiêu chí"
+                ranges = [b[:-len(unit)] if b.endswith(unit) else b for b in empty]
+                parts.append(w("tieu_chi.nhom_khong", nhom=join(ranges) + unit))
             self.para(w("tieu_chi.nhom_dau") + "; ".join(parts) + ".")
             self.para(self.average(c))
             self.para(self.changes(c))
@@ -476,7 +486,9 @@ class _Report:
         if c.undetermined:
             self.para(w("tieu_chi.chua_xac_dinh", ten_xa=units(c.undetermined)))
         for names, why in ((cov.missing, "tieu_chi.ly_do_chua_nop"), (cov.refused, "tieu_chi.ly_do_loi")):
-            if names:
+            if len(names) > NAMED_AGAIN:  # already named in section I
+                self.para(w("tieu_chi.chua_tong_hop_so", so=count(len(names)), ly_do=w(why)))
+            elif names:
                 self.para(w("tieu_chi.chua_tong_hop", ten_xa=units(names), ly_do=w(why)))
         if c.not_filled:
             self.para(w("tieu_chi.khong_ke_khai", ten_xa=sentence(units(c.not_filled))))
