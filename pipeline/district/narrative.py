@@ -26,7 +26,9 @@ from pipeline.annexes.formulas import AllMet
 from pipeline.annexes.model import MET
 from pipeline.config.period import Period
 from pipeline.core.states import UnitStatus
-from pipeline.district.table import ERROR_MARK, Table, is_blank, is_number
+from pipeline.district.table import (
+    ERROR_MARK, Average, CountOf, Sum, Table, Weighted, is_blank, is_number,
+)
 from pipeline.district.tables import (
     CURRENT, NOT_FILLED, NOT_USED, PREVIOUS, CriteriaSummary, District,
 )
@@ -346,8 +348,8 @@ def _criteria(summary: CriteriaSummary, annexes: Mapping[str, Annex], cells: pd.
     bands, lows = [], _band_lows(summary)
     for (label, _count, _names), low in zip(summary.bands, lows):
         bands.append(Band(label, low, _labels(table, shown & (rows[summary.band_key] == label))))
-    averages = table.footer_values[1] if len(table.footer_values) > 1 else {}
-    met_by = table.footer_values[0] if table.footer_values else {}
+    averages = _footer(table, summary.count_key, Average)
+    met_by = _footer(table, keys[0], CountOf) if keys else {}
     marked = rows[keys].eq(ERROR_MARK).any(axis=1) if keys else shown & False
     undetermined = _labels(table, shown & marked)
     gained, lost = _changes(annex, cells, [c for c, s in zip(rows.index, shown) if s], names)
@@ -371,6 +373,15 @@ def _band_lows(summary: CriteriaSummary) -> list[int]:
         digits = "".join(ch if ch.isdigit() else " " for ch in label).split()
         lows.append(int(digits[0]) if digits and not fold(label).startswith("duoi") else 0)
     return lows
+
+
+def _footer(table: Table, key: str, kind) -> dict[str, object]:
+    """The values of the first footer of ``table`` whose total of ``key`` is a ``kind`` (the
+    district total, the average …): found by what it computes, not by its position."""
+    for footer, values in zip(table.footers, table.footer_values):
+        if isinstance(footer.totals.get(key), kind):
+            return values
+    return {}
 
 
 def _number_or_none(value: object) -> float | None:
@@ -438,7 +449,7 @@ def _criterion_plans(annex: Annex, cells: pd.DataFrame, names: Mapping[str, str]
 
 
 def _villages(table: Table) -> VillageFacts:
-    total = table.footer_values[0]
+    total = _footer(table, "so_thon", Sum)
     rows = table.rows[table.active]
     return VillageFacts(
         villages=total.get("so_thon") or 0, ntm=total.get("dat_ntm") or 0,
@@ -457,7 +468,8 @@ def _funds(district: District, annexes: Mapping[str, Annex], cells: pd.DataFrame
     # The year-to-date column is what the annual plan is compared with.
     index = next((i for i, t in enumerate(funds.titles) if fold(t).startswith("luy ke")),
                  len(funds.tables) - 1)
-    table, values = funds.tables[index], funds.tables[index].footer_values[0]
+    table = funds.tables[index]
+    values = _footer(table, funds.total_key, Sum)
     total = float(values.get(funds.total_key) or 0)
     sources = []
     for label, keys in funds.sources:
@@ -482,7 +494,7 @@ def _funds(district: District, annexes: Mapping[str, Annex], cells: pd.DataFrame
 
 
 def _disbursement(table: Table) -> DisbursementFacts:
-    total = table.footer_values[0]
+    total = _footer(table, "so_luong", Sum)
     by_source = []
     for col in table.columns:
         if col.key.startswith("ke_hoach|"):
@@ -500,7 +512,7 @@ def _disbursement(table: Table) -> DisbursementFacts:
 
 
 def _debt(table: Table) -> DebtFacts:
-    total = table.footer_values[0]
+    total = _footer(table, "so_luong", Sum)
     rows = table.rows[table.active]
     return DebtFacts(
         works=int(total.get("so_luong") or 0), opening=float(total.get("no_dau_ky") or 0),
@@ -512,7 +524,7 @@ def _debt(table: Table) -> DebtFacts:
 
 def _ocop(district: District, period: Period) -> OcopFacts:
     ocop = district.ocop
-    total = ocop.stars.footer_values[0]
+    total = _footer(ocop.stars, "tong", Sum)
     products = ocop.products.rows
     by_unit: dict[str, list[str]] = {}
     new = 0
@@ -534,9 +546,9 @@ def _ocop(district: District, period: Period) -> OcopFacts:
 
 def _indicators(table: Table, annexes: Mapping[str, Annex]) -> list[Indicator]:
     annex = next(a for a in annexes.values() if a.district_sheet == table.code)
-    total = table.footer_values[0]
     out = []
     for row in annex.rows:
+        total = _footer(table, row.code, (Sum, Weighted))
         if row.aggregate in ("sum", "weighted") and row.code in total:
             out.append(Indicator(row.code, row.label, row.unit, total[row.code], row.aggregate))
     return out
