@@ -21,6 +21,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 
 from pipeline.cli import main
@@ -196,6 +197,7 @@ def test_official_heading_block_and_signature(converted, settings):
 def test_page_is_a4_portrait_times_new_roman_with_decree_margins(broken_run, converted):
     doc = Document(str(_docx(broken_run)))
     section = doc.sections[0]
+    assert section.orientation == WD_ORIENT.PORTRAIT
     assert abs(section.page_width - Mm(210)) < Mm(0.5) and abs(section.page_height - Mm(297)) < Mm(0.5)
     mm = {side: round(getattr(section, f"{side}_margin").mm, 1)  # Word stores twips
           for side in ("top", "bottom", "left", "right")}
