@@ -38,6 +38,8 @@ PDF = "pdf:writer_pdf_Export"
 MISSING, GARBLED, GAINS, LOSERS = "15661", "15619", "15607", ("15649", "15652")
 CRITERION = "2"          # the criterion gained (and lost); its first indicator is edited
 ALSO_LOST = "3"          # lost too by the losers, so the average moves by more than rounding
+PLANNER = LOSERS[0]       # writes its plan for criterion 2 in "Kế hoạch kỳ tới"
+PLAN_TEXT = "Hoàn thành nâng cấp 2 km đường trục thôn"
 NUMBER = r"\d{1,3}(?:\.\d{3})*(?:,\d+)?"
 
 
@@ -76,7 +78,14 @@ def broken_run(samples, annexes, tmp_path_factory):
         elif code == GAINS:
             corpus._edit(src, dst, _assess("Đánh giá đến 31/12 năm trước", (indicator,), "Chưa đạt"))
         elif code in LOSERS:
-            corpus._edit(src, dst, _assess(corpus.ASSESSMENT, (indicator, also), "Chưa đạt"))
+            lose = _assess(corpus.ASSESSMENT, (indicator, also), "Chưa đạt")
+            plan = _assess("Kế hoạch kỳ tới", (CRITERION,), PLAN_TEXT)
+
+            def change(wb, lose=lose, plan=plan, code=code):
+                lose(wb)
+                if code == PLANNER:
+                    plan(wb)
+            corpus._edit(src, dst, change)
         else:
             shutil.copyfile(src, dst)
     return _consolidate(folder, tmp_path_factory.mktemp("output"))
@@ -412,3 +421,8 @@ def test_a_broken_wording_file_never_stops_the_run(settings, tmp_path, capsys):
         facts, tmp_path / "b.docx", wording=tmp_path / "hong.toml"))).paragraphs)
     assert "Không đọc được tệp lời văn báo cáo" in text and "hong.toml" in text
     assert "Không đọc được tệp lời văn báo cáo" in capsys.readouterr().err
+
+
+def test_criteria_plans_of_the_communes_go_to_the_next_period(converted):
+    part_two = converted["broken"].split("Phần thứ hai", 1)[1]
+    assert f"- Xã Xuân Dương: tiêu chí số 2 (Giao thông): {PLAN_TEXT}." in part_two
