@@ -77,6 +77,9 @@ PICTURES = (
 )
 
 
+#: Page 1 of the drafted narrative report (BaoCao_NTM_…docx), rendered on its own (a Word file).
+NARRATIVE_PICTURE = "baocao_trang1.png"
+NARRATIVE_DPI = 90
 
 
 class PictureError(RuntimeError):
@@ -254,10 +257,14 @@ def content_box(pdf: Path, page: int, dpi: int, workdir: Path) -> tuple[int, int
 
 
 def render(pdf: Path, picture: Picture, workdir: Path) -> Path:
-    page = find_page(pdf, picture.marker)
-    x, y, w, h = content_box(pdf, page, picture.dpi, workdir)
-    target = PICTURES_DIR / picture.name
-    subprocess.run([tool("pdftoppm"), *CRISP, "-png", "-r", str(picture.dpi), "-f", str(page),
+    return render_page(pdf, find_page(pdf, picture.marker), picture.name, picture.dpi, workdir)
+
+
+def render_page(pdf: Path, page: int, name: str, dpi: int, workdir: Path) -> Path:
+    """Page `page` of `pdf`, cropped to its printed content, as docs/hinh/`name`."""
+    x, y, w, h = content_box(pdf, page, dpi, workdir)
+    target = PICTURES_DIR / name
+    subprocess.run([tool("pdftoppm"), *CRISP, "-png", "-r", str(dpi), "-f", str(page),
                     "-l", str(page), "-x", str(x), "-y", str(y), "-W", str(w), "-H", str(h),
                     "-singlefile", str(pdf), str(target.with_suffix(""))], check=True)
     size = target.stat().st_size
@@ -265,6 +272,12 @@ def render(pdf: Path, picture: Picture, workdir: Path) -> Path:
     if size > MAX_BYTES:
         raise PictureError(f"{target.name} is {size} bytes, more than {MAX_BYTES}: lower its dpi")
     return target
+
+
+def render_narrative(docx: Path, workdir: Path) -> Path:
+    """Page 1 of the drafted narrative report: Word → PDF with LibreOffice Writer, then a PNG."""
+    (pdf,) = convert_many([docx], "pdf:writer_pdf_Export", workdir / "pdf_docx", timeout=300)
+    return render_page(pdf, 1, NARRATIVE_PICTURE, NARRATIVE_DPI, workdir)
 
 
 # ---------------------------------------------------------------------------
@@ -293,6 +306,7 @@ def main() -> int:
         pdfs = to_pdf(sources, work / "pdf")
         for picture in PICTURES:
             render(pdfs[picture.source], picture, work)
+        render_narrative(only(clean_out, "BaoCao_NTM_*.docx"), work)
     return 0
 
 

@@ -16,7 +16,9 @@ from pipeline import TEMPLATE_VERSION, __version__
 from pipeline.outputs import values_csv
 from pipeline.core.findings import Finding
 from pipeline.district.tables import District
+from pipeline.district.narrative import narrative_facts
 from pipeline.outputs.feedback import write_feedback
+from pipeline.outputs.narrative import write_narrative
 from pipeline.outputs.report import write_check_report
 from pipeline.outputs.summary import write_summary
 from pipeline.result import RunResult
@@ -37,8 +39,11 @@ def write_outputs(result: RunResult, district: District, out: Path) -> None:
         feedback = write_feedback(result, stage / FEEDBACK_DIR)
         write_check_report(result, stage / names["report"], feedback)
         write_summary(result, district, stage / names["summary"])
+        write_narrative(narrative_facts(result, district), stage / names["narrative"],
+                        created=result.started)
         outputs = {
             "Bảng tổng hợp": names["summary"],
+            "Dự thảo báo cáo (Word)": names["narrative"],
             "Báo cáo kiểm tra": names["report"],
             "Phát hiện (CSV)": names["findings"],
             "Số liệu (CSV)": names["values"],
@@ -59,6 +64,7 @@ def _names(result: RunResult) -> dict[str, str]:
     return {
         "summary": f"TongHop_NTM_{slug}_{period}.xlsx",
         "report": f"KiemTra_{slug}_{period}.xlsx",
+        "narrative": f"BaoCao_NTM_{slug}_{period}.docx",
         "findings": "findings.csv",
         "values": "values.csv",
         "run": "run.json",

@@ -1,0 +1,428 @@
+"""The drafted narrative report (BaoCao_NTM_…docx), opened the way the clerk will: in LibreOffice.
+
+Inputs are the bundled samples, copied and broken the way communes break them (tests/corpus.py):
+Tân Thành sends nothing, Xuân Lẹ writes "không rõ" in a number, Bát Mọt's criterion 2 was not met
+at 31/12 last year (a criterion gained), Xuân Dương and Thọ Thanh no longer meet criterion 2 (two
+communes lose one, and nobody is left at 19/19). A second run holds only the two communes at 19/19.
+Each run goes through the command line; the .docx is converted to text and PDF by headless
+LibreOffice, and every key figure of the text is compared with the cell of the summary workbook
+that shows it (read with openpyxl, cached values).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Mm
+
+from pipeline.cli import main
+from pipeline.config.paths import SAMPLES_DIR
+from pipeline.district.narrative import narrative_facts, topic_of
+from pipeline.district.tables import build_district
+from pipeline.outputs.narrative import MARGINS_MM, write_narrative
+from pipeline.run import run_checks
+from tests import corpus
+from tests.libreoffice import convert_many, pdf_page_sizes
+
+TXT = "txt:Text (encoded):UTF8"
+PDF = "pdf:writer_pdf_Export"
+MISSING, GARBLED, GAINS, LOSERS = "15661", "15619", "15607", ("15649", "15652")
+CRITERION = "2"          # the criterion gained (and lost); its first indicator is edited
+ALSO_LOST = "3"          # lost too by the losers, so the average moves by more than rounding
+PLANNER = LOSERS[0]       # writes its plan for criterion 2 in "Kế hoạch kỳ tới"
+PLAN_TEXT = "Hoàn thành nâng cấp 2 km đường trục thôn"
+NUMBER = r"\d{1,3}(?:\.\d{3})*(?:,\d+)?"
+
+
+# Runs
+
+
+def _criterion_indicator(annexes, criterion: str = CRITERION) -> str:
+    return annexes["PB01"].row(criterion).formulas["danh_gia"].rows[0]
+
+
+def _assess(title: str, rows: tuple[str, ...], value: str):
+    def change(wb):
+        ws = wb[corpus.SHEET_PB01]
+        for row in rows:
+            corpus._set(ws, corpus.find_row(ws, row), corpus.find_column(ws, title), value)
+    return change
+
+
+def _consolidate(folder: Path, out: Path) -> Path:
+    assert main(["consolidate", "--input", str(folder), "--output", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def broken_run(samples, annexes, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("input")
+    indicator = _criterion_indicator(annexes)
+    also = _criterion_indicator(annexes, ALSO_LOST)
+    for src in samples:
+        code = src.name[:5]
+        dst = folder / src.name
+        if code == MISSING:
+            continue
+        if code == GARBLED:
+            corpus.garbage_in_number(src, dst)
+        elif code == GAINS:
+            corpus._edit(src, dst, _assess("Đánh giá đến 31/12 năm trước", (indicator,), "Chưa đạt"))
+        elif code in LOSERS:
+            lose = _assess(corpus.ASSESSMENT, (indicator, also), "Chưa đạt")
+            plan = _assess("Kế hoạch kỳ tới", (CRITERION,), PLAN_TEXT)
+
+            def change(wb, lose=lose, plan=plan, code=code):
+                lose(wb)
+                if code == PLANNER:
+                    plan(wb)
+            corpus._edit(src, dst, change)
+        else:
+            shutil.copyfile(src, dst)
+    return _consolidate(folder, tmp_path_factory.mktemp("output"))
+
+
+@pytest.fixture(scope="module")
+def full_run(samples, tmp_path_factory):
+    """The two communes at 19/19, and Bát Mọt sending last year's file again (not used)."""
+    folder = tmp_path_factory.mktemp("input19")
+    for src in samples:
+        if src.name[:5] in LOSERS:
+            shutil.copyfile(src, folder / src.name)
+        elif src.name[:5] == GAINS:
+            corpus.last_years_file(src, folder / src.name)
+    return _consolidate(folder, tmp_path_factory.mktemp("output19"))
+
+
+@pytest.fixture(scope="module")
+def sample_docx(settings, tmp_path_factory):
+    """The writer on a run of the bundled samples (as `make consolidate` with input/ empty)."""
+    result = run_checks(settings, settings.period, SAMPLES_DIR / str(settings.period), quiet=True)
+    result.used_samples = True
+    facts = narrative_facts(result, build_district(result))
+    return write_narrative(facts, tmp_path_factory.mktemp("mau") / "BaoCao_mau.docx")
+
+
+@pytest.fixture(scope="module")
+def converted(broken_run, full_run, sample_docx, tmp_path_factory):
+    """Every report as LibreOffice text (one soffice start per format), and the PDF of one."""
+    sources = [_docx(broken_run), sample_docx]
+    full = tmp_path_factory.mktemp("full") / "BaoCao_full.docx"
+    shutil.copyfile(_docx(full_run), full)
+    sources.append(full)
+    texts = convert_many(sources, TXT, tmp_path_factory.mktemp("txt"), recalc=False)
+    (pdf,) = convert_many([sources[0]], PDF, tmp_path_factory.mktemp("pdf"), recalc=False)
+    read = [_squeeze_lines(p.read_text(encoding="utf-8-sig")) for p in texts]
+    return {"broken": read[0], "sample": read[1], "full": read[2], "pdf": pdf}
+
+
+def _docx(out: Path) -> Path:
+    (path,) = out.glob("BaoCao_NTM_*.docx")
+    return path
+
+
+def _squeeze_lines(text: str) -> str:
+    return unicodedata.normalize("NFC", text).replace("\r\n", "\n")
+
+
+def _number(text: str) -> float:
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def _after(text: str, pattern: str) -> re.Match:
+    found = re.search(pattern, text)
+    assert found, f"not in the report: {pattern}"
+    return found
+
+
+# Reading the summary workbook
+
+
+def _summary(out: Path):
+    (path,) = out.glob("TongHop_NTM_*.xlsx")
+    return openpyxl.load_workbook(path, data_only=True)
+
+
+def _sheet(book, code: str):
+    return next(book[name] for name in book.sheetnames if name.startswith(code))
+
+
+def _row(ws, label: str, nth: int = 0) -> int:
+    rows = [c.row for c in ws["A"] if isinstance(c.value, str) and c.value.strip() == label]
+    return rows[nth]
+
+
+def _columns(ws, title: str) -> list[int]:
+    """Columns whose header (above the data, rows 1–14) reads ``title``, left to right."""
+    return sorted(c.column for row in ws.iter_rows(min_row=1, max_row=14) for c in row
+                  if isinstance(c.value, str) and c.value.strip() == title)
+
+
+def _numbers_of_row(ws, row: int) -> list[float]:
+    return [c.value for c in ws[row] if isinstance(c.value, (int, float))]
+
+
+# Structure and format
+
+
+HEADINGS = ("Phần thứ nhất", "I. ĐẶC ĐIỂM TÌNH HÌNH", "II. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO, TUYÊN TRUYỀN",
+            "III. KẾT QUẢ THỰC HIỆN CHƯƠNG TRÌNH", "1.1. Nội dung thành phần số 1:",
+            "1.11. Nội dung thành phần số 11:", "2.1. Bộ tiêu chí xã nông thôn mới",
+            "2.2. Bộ tiêu chí xã nông thôn mới nâng cao",
+            "3. Kết quả xây dựng thôn NTM, thôn NTM kiểu mẫu",
+            "4. Kết quả đánh giá, phân hạng sản phẩm OCOP",
+            "a) Kết quả huy động các nguồn lực", "b) Kết quả phân bổ, giải ngân vốn",
+            "c) Tình hình nợ đọng", "6. Kết quả thực hiện một số chỉ tiêu chủ yếu",
+            "IV. ĐÁNH GIÁ CHUNG", "Phần thứ hai", "PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2024",
+            "3. Đề xuất, kiến nghị", "Nơi nhận:")
+
+
+def test_headings_are_numbered_as_the_seed_and_in_order(converted):
+    lines = converted["broken"].splitlines()
+    at = [next((i for i, line in enumerate(lines) if line.startswith(h)), None) for h in HEADINGS]
+    assert None not in at, [h for h, i in zip(HEADINGS, at) if i is None]
+    assert at == sorted(at)
+
+
+def test_official_heading_block_and_signature(converted, settings):
+    text = converted["broken"]
+    for line in (settings.authority, settings.office, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                 "Độc lập - Tự do - Hạnh phúc", "Số: …/BC-…",
+                 "Thường Xuân, ngày … tháng … năm 2024", "BÁO CÁO", settings.signer_title):
+        assert line in text.splitlines(), line
+    assert "Kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới 6 tháng đầu năm 2024" in text
+    assert text.index("Nơi nhận:") < text.index(settings.signer_title)
+
+
+def test_page_is_a4_portrait_times_new_roman_with_decree_margins(broken_run, converted):
+    doc = Document(str(_docx(broken_run)))
+    section = doc.sections[0]
+    assert section.orientation == WD_ORIENT.PORTRAIT
+    assert abs(section.page_width - Mm(210)) < Mm(0.5) and abs(section.page_height - Mm(297)) < Mm(0.5)
+    mm = {side: round(getattr(section, f"{side}_margin").mm, 1)  # Word stores twips
+          for side in ("top", "bottom", "left", "right")}
+    assert 20 <= mm["top"] <= 25 and 20 <= mm["bottom"] <= 25
+    assert 30 <= mm["left"] <= 35 and 15 <= mm["right"] <= 20
+    assert round(section.left_margin.mm) == MARGINS_MM["left"]
+    normal = doc.styles["Normal"].font
+    assert normal.name == "Times New Roman" and 13 <= normal.size.pt <= 14
+    for level in (1, 2, 3, 4):
+        assert doc.styles[f"Heading {level}"].font.name == "Times New Roman"
+    fonts = {r.font.name for p in doc.paragraphs for r in p.runs} - {None}
+    assert fonts <= {"Times New Roman"}
+    sizes = pdf_page_sizes(converted["pdf"])
+    assert sizes and all(size == (595.3, 841.9) for size in sizes)
+
+
+# Figures equal the summary workbook's cells
+
+
+def test_criteria_average_and_bands_equal_th01(broken_run, converted):
+    text, ws = converted["broken"], _sheet(_summary(broken_run), "TH01")
+    section = text[text.index("2.1. Bộ tiêu chí"):text.index("2.2. Bộ tiêu chí")]
+    previous, now = _numbers_of_row(ws, _row(ws, "Bình quân số tiêu chí đạt/xã"))[-2:]
+    assert round(now, 1) < round(previous, 1)  # the case is built so
+    found = _after(section, rf"Bình quân đạt ({NUMBER}) tiêu chí/xã, giảm ({NUMBER}) tiêu chí/xã "
+                            rf"so với thời điểm 31/12/2023")
+    assert _number(found.group(1)) == round(now, 1)
+    assert _number(found.group(2)) == pytest.approx(round(previous, 1) - round(now, 1))
+    for label in ("15–18 tiêu chí", "10–14 tiêu chí", "5–9 tiêu chí"):
+        count = ws.cell(_row(ws, label), 3).value
+        assert _after(section, rf"(\d\d) xã đạt {label}").group(1) == f"{count:02d}"
+    assert ws.cell(_row(ws, "19 tiêu chí"), 3).value == 0
+    assert "chưa có xã nào đạt đủ 19/19 tiêu chí" in section
+
+
+def test_funds_total_sources_and_shares_equal_th04(broken_run, converted):
+    text, ws = converted["broken"], _sheet(_summary(broken_run), "TH04")
+    top = _row(ws, "Nguồn vốn")
+    col = next(c.column for c in ws[top] if c.value == "Lũy kế từ đầu năm")
+    total = ws.cell(_row(ws, "Tổng số"), col).value
+    found = _after(text, rf"\(lũy kế từ đầu năm\) là ({NUMBER}) triệu đồng, đạt ({NUMBER})% kế hoạch năm")
+    assert _number(found.group(1)) == pytest.approx(total)
+    for r in range(top + 1, _row(ws, "Tổng số")):
+        label, value, share = ws.cell(r, 1).value, ws.cell(r, col).value, ws.cell(r, col + 1).value
+        name = label.split(". ", 1)[1]
+        if value:
+            line = _after(text, rf"- {re.escape(name)}: ({NUMBER}) \(({NUMBER})%\)")
+            assert _number(line.group(1)) == pytest.approx(value) and _number(line.group(2)) == share
+
+
+def test_disbursement_debt_villages_ocop_equal_their_tables(broken_run, converted):
+    text, book = converted["broken"], _summary(broken_run)
+    ws = _sheet(book, "TH05")
+    total = _row(ws, "Toàn huyện")
+    plan, paid = (ws.cell(total, _columns(ws, t)[0]).value
+                  for t in ("Kế hoạch vốn giao", "Giải ngân đến kỳ báo cáo"))
+    rate = ws.cell(total, _columns(ws, "Tỷ lệ giải ngân (%)")[0]).value
+    found = _after(text, rf"nội dung là ({NUMBER}) triệu đồng; đã giải ngân ({NUMBER}) triệu đồng, "
+                         rf"đạt ({NUMBER})%")
+    assert [_number(g) for g in found.groups()] == [pytest.approx(plan), pytest.approx(paid), rate]
+
+    ws = _sheet(book, "TH06")
+    total = _row(ws, "Toàn huyện")
+    opening, settled, closing = (ws.cell(total, _columns(ws, t)[0]).value
+                                 for t in ("Nợ đầu kỳ", "Đã xử lý trong kỳ", "Nợ cuối kỳ"))
+    found = _after(text, rf"đầu kỳ ({NUMBER}) \(\d+ công trình\); đã xử lý trong kỳ ({NUMBER}); "
+                         rf"còn nợ cuối kỳ ({NUMBER})")
+    assert [_number(g) for g in found.groups()] == [pytest.approx(v) for v in (opening, settled, closing)]
+
+    ws = _sheet(book, "TH03")
+    total = _row(ws, "Toàn huyện")
+    villages, ntm, model = (ws.cell(total, c).value for c in _columns(ws, "Số thôn"))
+    ntm_rate, model_rate = (ws.cell(total, c).value for c in _columns(ws, "Tỷ lệ (%)"))
+    found = _after(text, rf"có ({NUMBER}) thôn, bản, tổ dân phố; trong đó ({NUMBER}) thôn đạt chuẩn NTM "
+                         rf"\(tỷ lệ ({NUMBER})%\) và ({NUMBER}) thôn đạt chuẩn NTM kiểu mẫu "
+                         rf"\(tỷ lệ ({NUMBER})%\)")
+    assert [_number(g) for g in found.groups()] == [villages, ntm, ntm_rate, model, model_rate]
+
+    ws = _sheet(book, "TH07")
+    products = ws.cell(_row(ws, "Toàn huyện"), _columns(ws, "Tổng số")[0]).value
+    assert _number(_after(text, rf"có ({NUMBER}) sản phẩm OCOP được công nhận").group(1)) == products
+
+
+def test_indicator_rates_equal_th08(broken_run, converted):
+    text, ws = converted["broken"], _sheet(_summary(broken_run), "TH08")
+    total = _row(ws, "Toàn huyện")
+    title = "Tỷ lệ dân số tham gia bảo hiểm y tế"
+    value = ws.cell(total, _columns(ws, f"{title} (%)")[0]).value
+    assert _number(_after(text, rf"- {title}: ({NUMBER})%").group(1)) == round(value, 1)
+
+
+# Zero, one, many; units not consolidated
+
+
+def test_one_gain_many_losses_each_named_with_its_criterion(converted):
+    section = converted["broken"].split("2.2. Bộ tiêu chí")[0]
+    assert re.search(r"có 01 xã đạt thêm tiêu chí \(xã Bát Mọt: tiêu chí số 2 \(Giao thông\)\)",
+                     section)
+    lost = r"tiêu chí số 2 \(Giao thông\) và số 3 \(Thủy lợi và phòng, chống thiên tai\)"
+    assert re.search(rf"Có 02 xã bị giảm tiêu chí \(xã Xuân Dương: {lost}; xã Thọ Thanh: {lost}\)",
+                     section)
+
+
+def test_missing_and_erroneous_units_are_named_not_dropped(converted):
+    text = converted["broken"]
+    assert "Còn 01 đơn vị chưa gửi báo cáo: xã Tân Thành;" in text
+    assert "đã tổng hợp báo cáo của 15/16 đơn vị" in text
+    assert re.search(r"Báo cáo của xã Xuân Lẹ còn số liệu có lỗi; phần số liệu đó chưa tổng hợp", text)
+    assert "Chưa tổng hợp kết quả của xã Tân Thành (chưa nộp báo cáo)." in text
+
+
+def test_all_at_19_many_missing_one_refused(converted):
+    text = converted["full"]
+    section = text[text.index("2.1. Bộ tiêu chí"):text.index("2.2. Bộ tiêu chí")]
+    assert "có 02 xã đạt đủ 19/19 tiêu chí (xã Xuân Dương và xã Thọ Thanh)" in section
+    assert "không có xã nào đạt 15–18, 10–14, 5–9 và dưới 5 tiêu chí." in section
+    assert "Bình quân đạt 19 tiêu chí/xã, không thay đổi so với thời điểm 31/12/2023." in section
+    assert "Còn 13 đơn vị chưa gửi báo cáo: xã Yên Nhân, xã Xuân Lẹ," in text
+    assert "Báo cáo của xã Bát Mọt có lỗi, chưa tổng hợp." in text
+    assert "Chưa tổng hợp kết quả của xã Bát Mọt (báo cáo có lỗi)." in section
+    assert "Chưa tổng hợp kết quả của 13 đơn vị chưa nộp báo cáo (nêu tại mục I)." in section
+    assert "Tất cả các đơn vị đã gửi báo cáo" not in text
+    assert "Trên địa bàn không còn nợ đọng xây dựng cơ bản trong xây dựng NTM." in text
+
+
+def test_what_the_communes_did_not_report_is_a_marked_placeholder(converted):
+    text = converted["broken"]
+    for heading in ("2. Tồn tại, hạn chế, khó khăn, vướng mắc", "3. Nguyên nhân",
+                    "3. Đề xuất, kiến nghị"):
+        after = text.split(heading, 1)[1].lstrip().splitlines()[0]
+        assert after.startswith("[…]"), (heading, after)
+
+
+def test_sample_run_says_so_and_a_real_run_does_not(converted):
+    assert "DỮ LIỆU MẪU" in converted["sample"]
+    assert "DỮ LIỆU MẪU" not in converted["broken"]
+
+
+def test_topics_of_commune_text_fields():
+    assert topic_of("Khó khăn, vướng mắc") == "difficulties"
+    assert topic_of("Nguyên nhân của tồn tại, hạn chế") == "causes"
+    assert topic_of("Đề xuất, kiến nghị") == "proposals"
+    assert topic_of("Văn bản lãnh đạo, chỉ đạo đã ban hành") == "leadership"
+    assert topic_of("Tỷ lệ hộ nghèo đa chiều") is None
+
+
+def test_listed_in_the_end_of_run_paths(broken_run):
+    assert _docx(broken_run).name == "BaoCao_NTM_ThuongXuan_2024-H1.docx"
+
+
+def test_writer_never_invents_a_figure_for_a_missing_plan(settings, tmp_path):
+    """No annual plan typed anywhere: the % of plan is a placeholder, not 0% or a guess."""
+    result = run_checks(settings, settings.period, SAMPLES_DIR / str(settings.period), quiet=True)
+    facts = narrative_facts(result, build_district(result))
+    facts = dataclasses.replace(facts, funds=dataclasses.replace(facts.funds, plan=0.0, of_plan=""))
+    path = write_narrative(facts, tmp_path / "BaoCao.docx")
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "kế hoạch năm" not in text.split("a) Kết quả huy động", 1)[1].split("\n")[1]
+
+
+def test_commune_texts_of_a_topic_are_gathered_by_commune(settings, annexes, monkeypatch, tmp_path):
+    """A text field added to an annex (as issue 11 adds difficulties and proposals) is used as soon
+    as its label names a topic: each commune's text under the right heading, with its name."""
+    from pipeline.annexes.common import code_column, label_column
+    from pipeline.annexes.model import Annex, Column, Row
+    from pipeline.district import narrative
+
+    extra = Annex(code="PBX", sheet="Khó khăn kiến nghị", kind="keyvalue", title="KHÓ KHĂN, KIẾN NGHỊ",
+                  columns=(code_column(), label_column(), Column("gia_tri", "Giá trị", kind="row")),
+                  rows=(Row("KK", "Khó khăn, vướng mắc", kind="text"),
+                        Row("KN", "Đề xuất, kiến nghị", kind="text")))
+    monkeypatch.setattr(narrative, "load_annexes", lambda: {**annexes, "PBX": extra})
+    result = run_checks(settings, settings.period, SAMPLES_DIR / str(settings.period), quiet=True)
+    district = build_district(result)  # the district tables know nothing of the new annex
+    files = dict(zip(result.units["unit_code"], result.units["file"]))
+    said = {("15652", "KK"): "Nguồn lực đầu tư còn hạn chế", ("15607", "KK"): "Địa hình chia cắt.",
+            ("15652", "KN"): "Đề nghị huyện tiếp tục hỗ trợ xã về chuyên môn."}
+    added = pd.DataFrame([{"unit_code": u, "file": files[u], "sheet": extra.sheet, "cell": "C9",
+                           "annex": "PBX", "row_code": r, "column": "gia_tri", "role": "input",
+                           "value": v, "number": float("nan"), "usable": True}
+                          for (u, r), v in said.items()])
+    result.cells = pd.concat([result.cells, added.astype(result.cells.dtypes.to_dict())],
+                             ignore_index=True)
+    facts = narrative_facts(result, district)
+    assert facts.texts["difficulties"] == [("Xã Bát Mọt", ["Địa hình chia cắt."]),
+                                           ("Xã Thọ Thanh", ["Nguồn lực đầu tư còn hạn chế"])]
+    path = write_narrative(facts, tmp_path / "BaoCao.docx")
+    lines = [p.text for p in Document(str(path)).paragraphs]
+    start = lines.index("2. Tồn tại, hạn chế, khó khăn, vướng mắc")
+    assert lines[start + 1:start + 3] == ["- Xã Bát Mọt: Địa hình chia cắt.",
+                                          "- Xã Thọ Thanh: Nguồn lực đầu tư còn hạn chế."]
+    start = lines.index("3. Đề xuất, kiến nghị")
+    assert lines[start + 1] == "- Xã Thọ Thanh: Đề nghị huyện tiếp tục hỗ trợ xã về chuyên môn."
+
+
+def test_a_broken_wording_file_never_stops_the_run(settings, tmp_path, capsys):
+    """The clerk's edits: a deleted key and unbalanced braces still give a draft showing where to
+    look; a file that is no longer TOML gives a document (and a console line) saying what to fix."""
+    from pipeline.outputs.narrative import WORDING_PATH
+
+    result = run_checks(settings, settings.period, SAMPLES_DIR / str(settings.period), quiet=True)
+    facts = narrative_facts(result, build_district(result))
+    edited = WORDING_PATH.read_text(encoding="utf-8")
+    edited = re.sub(r"^ten_loai = .*\n", "", edited, flags=re.M)
+    edited = edited.replace('tinh_hinh = "Tình hình chung của {don_vi}', 'tinh_hinh = "Tình hình {chung')
+    (tmp_path / "sua.toml").write_text(edited, encoding="utf-8")
+    text = "\n".join(p.text for p in Document(str(write_narrative(
+        facts, tmp_path / "a.docx", wording=tmp_path / "sua.toml"))).paragraphs)
+    assert "[thiếu lời văn “chung.ten_loai”]" in text and "Tình hình {chung" in text
+    (tmp_path / "hong.toml").write_text('[chung]\nten_loai = "BÁO CÁO\n', encoding="utf-8")
+    text = "\n".join(p.text for p in Document(str(write_narrative(
+        facts, tmp_path / "b.docx", wording=tmp_path / "hong.toml"))).paragraphs)
+    assert "Không đọc được tệp lời văn báo cáo" in text and "hong.toml" in text
+    assert "Không đọc được tệp lời văn báo cáo" in capsys.readouterr().err
+
+
+def test_criteria_plans_of_the_communes_go_to_the_next_period(converted):
+    part_two = converted["broken"].split("Phần thứ hai", 1)[1]
+    assert f"- Xã Xuân Dương: tiêu chí số 2 (Giao thông): {PLAN_TEXT}." in part_two
