@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import SupportsFloat, TypeGuard
+from typing import TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ import pandas as pd
 ERROR_MARK = "—"
 
 
-def is_number(value: object) -> TypeGuard[SupportsFloat]:
+def is_number(value: object) -> TypeGuard[float]:
     """A real, finite-or-infinite number (numpy scalars too), not a bool and not NaN."""
     kind = type(value)
     if kind is float:  # the common cases first: this runs for every cell of a table

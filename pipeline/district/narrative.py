@@ -26,9 +26,8 @@ from pipeline.annexes.formulas import AllMet
 from pipeline.annexes.model import MET
 from pipeline.config.period import Period
 from pipeline.core.states import UnitStatus
-from pipeline.district.table import (
-    ERROR_MARK, Average, CountOf, Sum, Table, Weighted, is_blank, is_number,
-)
+from pipeline.core.values import ERROR_MARK, is_blank, is_number
+from pipeline.district.table import Average, CountOf, Sum, Table, Weighted
 from pipeline.district.tables import (
     CURRENT, NOT_FILLED, NOT_USED, PREVIOUS, CriteriaSummary, District,
 )

@@ -26,7 +26,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 from pipeline.config.paths import TEMPLATES_ROOT
 from pipeline.district.narrative import CriteriaFacts, NarrativeFacts
-from pipeline.district.table import is_number
+from pipeline.core.values import is_number
 from pipeline.text.names import split_unit_prefix
 from pipeline.text.numbers import vn_count, vn_number, vn_percent
 

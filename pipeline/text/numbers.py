@@ -42,7 +42,7 @@ def vn_number(value: object, decimals: int = 2, *, group: bool = True) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def vn_count(n: int) -> str:
+def vn_count(n: float) -> str:
     """A whole count: 10.040."""
     return vn_number(int(n), 0)
 
