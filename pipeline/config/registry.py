@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from vietnamadminunits.database import get_data
-
 from pipeline.text.fold import fold
 from pipeline.text.names import split_unit_prefix, strip_unit_prefix
 
@@ -312,7 +310,11 @@ _COLUMNS = {
 
 @functools.lru_cache(maxsize=None)
 def _rows(layout: str) -> tuple[dict[str, Any], ...]:
-    # Read once per process: the package opens its SQLite file on every call.
+    # Read once per process: the package opens its SQLite file on every call. Imported here: the
+    # package loads its address parsers on import (~0.4 s), and a run whose settings already list
+    # the units never needs it.
+    from vietnamadminunits.database import get_data
+
     return tuple(get_data(fields=_COLUMNS[layout], table=_TABLE_OF_LAYOUT[layout]))
 
 
