@@ -47,6 +47,8 @@ def write_feedback(result: RunResult, folder: Path) -> dict[str, str]:
             continue
         if r.path.suffix.lower() not in EDITABLE:
             continue
+        if result.other_period and _only_wrong_period(findings):
+            continue  # the clerk ran the wrong period; the commune has nothing to fix
         name = feedback_name(r.unit_code or "", r.unit_name or "", r.file)
         try:
             _write_copy(r.path, folder / name, findings)
@@ -54,6 +56,11 @@ def write_feedback(result: RunResult, folder: Path) -> dict[str, str]:
             continue
         written[r.unit_code or r.file] = f"phan_hoi/{name}"
     return written
+
+
+def _only_wrong_period(findings: list[Finding]) -> bool:
+    return all(f.code == "period-mismatch" for f in findings
+               if f.level in (Level.ERROR, Level.WARNING))
 
 
 def _write_copy(source: Path, target: Path, findings: list[Finding]) -> None:

@@ -35,6 +35,7 @@ def write_outputs(result: RunResult, district: District, out: Path) -> None:
         write_findings_csv(result.findings, stage / names["findings"])
         write_values_csv(result, stage / names["values"])
         feedback = write_feedback(result, stage / FEEDBACK_DIR)
+        result.feedback = feedback
         write_check_report(result, stage / names["report"], feedback)
         write_summary(result, district, stage / names["summary"])
         outputs = {
