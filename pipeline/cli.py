@@ -123,7 +123,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     write_settings(settings, path)
     print(f"Đã ghi file cài đặt {path}: {settings.registry.name}, "
           f"{len(settings.registry.units)} đơn vị, kỳ {settings.period.label}.")
-    print("Tiếp theo: chạy `make templates` để tạo biểu mẫu gửi các xã.")
+    print("Tiếp theo: chạy `make templates` (trên Windows: `.venv\\Scripts\\python -m pipeline "
+          "templates`) để tạo biểu mẫu gửi các xã.")
     return 0
 
 
