@@ -22,6 +22,7 @@ from pipeline.annexes import Annex
 from pipeline.annexes.compute import compute_fixed_cells, compute_list_cells
 from pipeline.annexes.formulas import Cells
 from pipeline.annexes.model import MET, NOT_MET
+from pipeline.text.numbers import vn_number, vn_percent
 from pipeline.core.findings import Finding
 from pipeline.core.states import Level
 
@@ -337,7 +338,7 @@ def drop_vs_last_year(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Fi
     poverty = ix.row[now] == ix.row_of.get("14", -1)
     worse = (~poverty & (a < b - 1e-9)) | (poverty & (a > b + 1e-9))
     for i, value, note in zip(now[worse], a[worse].tolist(), b[worse].tolist()):
-        yield _finding(ix, "drop-vs-last-year", i, value=value, note=note)
+        yield _finding(ix, "drop-vs-last-year", i, value=vn_percent(value), note=vn_percent(note))
 
 
 def _region(value: object) -> str | None:
@@ -382,8 +383,24 @@ def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[
         miss = ((compare == ">=") & (value < limit - 1e-9)) | ((compare == "<=") & (value > limit + 1e-9))
         for i, j, k, number, bound in zip(result[miss], assessed[miss], case[miss], value[miss].tolist(),
                                           limit[miss].tolist()):
-            yield _finding(ix, "threshold-miss", i, j, value=number,
-                           note=f"{item[k].compare} {bound:g}", level=Level.INFO if item[k].to_check else None)
+            yield _finding(ix, "threshold-miss", i, j, value=_with_unit(number, item[k].unit),
+                           note=_requirement(item[k].compare, bound, item[k].unit),
+                           level=Level.INFO if item[k].to_check else None)
+
+
+def _with_unit(number: float, unit: str | None) -> str:
+    """80% ; 3 km ; 45 triệu đồng (the catalogue's đơn vị tính after the number)."""
+    text = vn_number(number, 6)
+    unit = (unit or "").strip()
+    if unit == "%":
+        return text + "%"
+    return f"{text} {unit}" if unit and unit not in ("-", "–") else text
+
+
+def _requirement(compare: str, bound: float, unit: str | None) -> str:
+    """A catalogue threshold in words: "từ 100% trở lên", "không quá 5%"."""
+    shown = _with_unit(bound, unit)
+    return f"từ {shown} trở lên" if compare == ">=" else f"không quá {shown}"
 
 
 RULES: tuple[Rule, ...] = (

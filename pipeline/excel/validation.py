@@ -6,23 +6,21 @@ from datetime import date
 from typing import Any
 
 from pipeline.annexes import Annex, Column, Row
+from pipeline.text.numbers import vn_count, vn_number
 
 # Excel's limits on the prompt texts.
 TITLE_MAX = 32
 MESSAGE_MAX = 255
 
 
-def _fmt(value: float) -> str:
-    text = f"{value:,.0f}" if value == int(value) else f"{value:,}"
-    return text.replace(",", ".")
-
-
-def _range_text(lo: float | None, hi: float | None) -> str:
+def _range_text(lo: float | None, hi: float | None, kind: str) -> str:
+    def fmt(value: float) -> str:  # a year never reads 1.990; a rate reads 100%
+        return vn_number(value, 6, group=kind != "year") + ("%" if kind == "percent" else "")
     if lo is not None and hi is not None:
-        return f"từ {_fmt(lo)} đến {_fmt(hi)}"
+        return f"từ {fmt(lo)} đến {fmt(hi)}"
     if lo is not None:
-        return f"từ {_fmt(lo)} trở lên"
-    return f"không quá {_fmt(hi)}" if hi is not None else ""
+        return f"từ {fmt(lo)} trở lên"
+    return f"không quá {fmt(hi)}" if hi is not None else ""
 
 
 def _rule(annex: Annex, row: Row | None, col: Column) -> tuple[dict[str, Any], str] | None:
@@ -42,21 +40,24 @@ def _rule(annex: Annex, row: Row | None, col: Column) -> tuple[dict[str, Any], s
             rule = {"validate": validate, "criteria": ">=", "value": lo}
         else:
             return None
-        return rule, f"Nhập {what} {_range_text(lo, hi)}."
+        return rule, f"Nhập {what} {_range_text(lo, hi, kind)}."
     if kind == "date":
         return ({"validate": "date", "criteria": "between", "minimum": date(2000, 1, 1),
                  "maximum": date(2100, 12, 31)}, "Nhập ngày dạng ngày/tháng/năm.")
     max_length = (row.max_length if row is not None and col.kind == "row" else None) or col.max_length
     if kind == "text" and max_length:
         return ({"validate": "length", "criteria": "<=", "value": max_length},
-                f"Tối đa {_fmt(max_length)} ký tự.")
+                f"Tối đa {vn_count(max_length)} ký tự.")
     return None
 
 
 def data_validation_options(annex: Annex, row: Row | None, col: Column) -> dict[str, Any] | None:
     """xlsxwriter ``data_validation`` options for one input cell, or None when anything goes."""
     found = _rule(annex, row, col)
-    hint = (row.hint if row is not None and row.hint else "") or col.hint
+    # A row's hint is about the row's figures: a column of its own (Ghi chú) keeps its own hint.
+    own_text = col.kind == "text"
+    row_hint = row.hint if row is not None and row.hint and not own_text else ""
+    hint = row_hint or col.hint
     if found is None:
         if not hint:
             return None

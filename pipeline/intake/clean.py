@@ -25,7 +25,8 @@ QUIET = frozenset({"text-space"})
 
 def _parse(raw: object, kind: str, choices: tuple[str, ...]) -> Parsed:
     if kind in NUMERIC:
-        return parse_number(raw, percent=kind == "percent", integer=kind in ("int", "year"))
+        return parse_number(raw, percent=kind == "percent", integer=kind in ("int", "year"),
+                            year=kind == "year")
     if kind == "choice":
         if isinstance(raw, float) and raw.is_integer():
             raw = str(int(raw))

@@ -19,6 +19,7 @@ from pipeline.intake.clean import normalize_file
 from pipeline.core.findings import Finding
 from pipeline.intake.read import AnnexRead, Cell, Workbook, read_annex
 from pipeline.intake.safety import ReadError
+from pipeline.config.period import Period, PeriodError
 from pipeline.config.registry import Registry
 from pipeline.annexes.slots import Slots, default_slots
 from pipeline.text.fold import fold
@@ -189,9 +190,17 @@ def _identify(result: FileResult, meta: dict[str, str], tt: dict[str, Cell], reg
         result.status = "refused"
         cell = tt.get("KY")
         result.add("period-mismatch", sheet=cell.sheet if cell else "", cell=cell.cell if cell else "",
-                   note=", ".join(sorted(wrong)))
+                   note=", ".join(_period_words(p) for p in sorted(wrong)))
         return False
     return True
+
+
+def _period_words(text: str) -> str:
+    """ "2023-H2" as a person reads it: "6 tháng cuối năm 2023" (as typed when it is no period)."""
+    try:
+        return Period.parse(text).label
+    except PeriodError:
+        return f"'{text}'"
 
 
 def _guess_unit_from_name(result: FileResult, registry: Registry) -> None:
