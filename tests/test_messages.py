@@ -148,3 +148,14 @@ def test_one_defect_one_finding(broken_run):
 def test_period_is_named_in_words(broken_run):
     wrong = [f["message"] for f in broken_run if f["code"] == "period-mismatch"]
     assert wrong and all(re.search(r"6 tháng (đầu|cuối) năm \d{4}", m) for m in wrong), wrong
+
+
+def test_ghi_chu_cells_prompt_their_own_hint(blank):
+    from openpyxl import load_workbook
+
+    from pipeline.annexes.common import note_column
+
+    book = load_workbook(blank)
+    prompts = {dv.prompt for ws in book.worksheets for dv in ws.data_validations.dataValidation
+               if dv.promptTitle == "Ghi chú"}
+    assert prompts == {note_column().hint}
