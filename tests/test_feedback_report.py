@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import re
 import hashlib
 import shutil
 
 import pytest
+
+from pipeline.core.findings import LABELS
 from openpyxl import load_workbook
 
 from pipeline.run import consolidate
@@ -63,11 +66,17 @@ def test_check_report_lists_findings_by_unit_with_links(run):
     book = load_workbook(report)
     assert book.sheetnames == ["Tình trạng", "Phát hiện"]
     rows = [[c.value for c in row] for row in book["Phát hiện"].iter_rows(min_row=5)]
-    findings = [r for r in rows if r[6]]
-    assert {(r[3], r[4], r[5], r[6]) for r in findings} == {
+    findings = [r for r in rows if r[10]]
+    assert {(r[3], r[4], r[5], r[10]) for r in findings} == {
         ("Chỉ tiêu chủ yếu", run["bad"], "Lỗi", "out-of-range"),
         ("Huy động nguồn lực", run["odd"], "Cảnh báo", "formula-overwritten"),
     }
+    # the kind of finding in words; the code, for filtering, in the narrow last column
+    assert {r[6] for r in findings} == {LABELS["out-of-range"], LABELS["formula-overwritten"]}
+    assert all(not re.search(r"[a-z]-[a-z]", r[6]) for r in findings)
+    heads = [c.value for c in book["Phát hiện"][4]]
+    assert heads[6] == "Loại phát hiện" and heads[-1] == "Mã phát hiện"
+    assert book["Phát hiện"].column_dimensions["K"].width < book["Phát hiện"].column_dimensions["H"].width
     # xlsxwriter writes external links with Windows separators, as Excel does.
     links = [(c.hyperlink.target.replace("\\", "/"), c.hyperlink.location)
              for row in book["Phát hiện"].iter_rows(min_row=5) for c in row if c.hyperlink is not None]
@@ -98,3 +107,33 @@ def test_feedback_names_drop_two_word_unit_types():
     # "Thị trấn" is two words: splitting off the first word left "tranThuongXuan".
     assert feedback_name("15646", "Thị trấn Thường Xuân", "a.xlsx") == "15646_ThuongXuan.xlsx"
     assert feedback_name("15652", "Xã Thọ Thanh", "a.xlsx") == "15652_ThoThanh.xlsx"
+
+
+def test_check_report_rows_are_tall_enough_for_their_wrapped_text(run):
+    """Each finding row is at least as tall as its longest wrapped text needs (LibreOffice keeps
+    the height it is given: a row too short shows overlapping text)."""
+    report = next(run["out"].glob("KiemTra_*.xlsx"))
+    ws = load_workbook(report)["Phát hiện"]
+    widths = {c: ws.column_dimensions[c].width for c in "HI"}
+    checked = 0
+    for row in ws.iter_rows(min_row=5):
+        if not row[10].value:
+            continue
+        message, hint = row[7].value, row[8].value
+        # generous: a line holds at most one character per unit of width
+        lines = max(len(message) / widths["H"], len(hint) / widths["I"])
+        height = ws.row_dimensions[row[0].row].height
+        assert height is not None and height >= 15 * lines, (message, height)
+        checked += 1
+    assert checked == 2
+
+
+def test_check_report_says_when_there_is_nothing_to_fix(tmp_path, settings, samples):
+    inp = tmp_path / "in"
+    inp.mkdir()
+    clean = next(p for p in samples if p.name.startswith("15607_"))
+    shutil.copyfile(clean, inp / clean.name)
+    assert consolidate(settings, input_dir=inp, output_dir=tmp_path / "out", quiet=True) == 0
+    ws = load_workbook(next((tmp_path / "out").glob("KiemTra_*.xlsx")))["Phát hiện"]
+    texts = [c.value for row in ws.iter_rows(min_row=5) for c in row if c.value]
+    assert texts and texts[0].startswith("Không có phát hiện nào")

@@ -16,7 +16,7 @@ import pytest
 
 import corpus
 from pipeline.cli import main
-from pipeline.core.findings import CATALOGUE
+from pipeline.core.findings import CATALOGUE, LABELS
 
 #: Broken copies that are cheap to make (the huge and zip-bomb cases have file-level findings only).
 CASES = ("money_as_text", "garbage_in_number", "percent_over_100", "assessment_case",
@@ -84,6 +84,7 @@ def defects(text: str) -> list[str]:
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_catalogue_reads_well(code):
     kind = CATALOGUE[code]
+    assert LABELS.get(code) and LABELS[code] != code and not defects(LABELS[code]), code
     for text in (kind.template, kind.hint):
         problems = [p for p in defects(text.replace("{value}", "X").replace("{note}", "X"))
                     if p != "English word 'file-'"]

@@ -100,6 +100,55 @@ CATALOGUE: dict[str, Kind] = {
 }
 
 
+#: A short Vietnamese name of each kind of finding (the check report shows it beside the code).
+LABELS: dict[str, str] = {
+    "file-skipped": "Không phải bảng tính",
+    "file-lock": "File khóa tạm của Excel",
+    "file-encrypted": "File có mật khẩu",
+    "file-corrupt": "File hỏng",
+    "file-too-large": "File quá lớn",
+    "file-old-format": "File định dạng cũ",
+    "template-unknown": "Không phải biểu mẫu",
+    "template-version": "Biểu mẫu phiên bản khác",
+    "unit-unknown": "Không rõ đơn vị",
+    "unit-mismatch": "Thông tin đơn vị không khớp",
+    "unit-from-name": "Đơn vị nhận theo tên",
+    "period-mismatch": "Sai kỳ báo cáo",
+    "duplicate-file": "Gửi nhiều file",
+    "sheet-missing": "Thiếu trang tính",
+    "sheet-renamed": "Trang tính bị đổi tên",
+    "column-missing": "Thiếu cột",
+    "row-missing": "Thiếu dòng",
+    "row-unknown": "Dòng lạ",
+    "row-inserted": "Dòng chèn thêm",
+    "merged-cells": "Ô bị gộp",
+    "too-many-findings": "Còn phát hiện khác",
+    "not-a-number": "Không phải số",
+    "not-integer": "Không phải số nguyên",
+    "out-of-range": "Ngoài khoảng cho phép",
+    "not-in-list": "Ngoài danh sách chọn",
+    "not-a-date": "Không phải ngày",
+    "required-missing": "Chưa điền",
+    "too-long": "Quá dài",
+    "duplicate-value": "Ghi trùng",
+    "formula-overwritten": "Ô tự tính bị gõ đè",
+    "assessment-missing": "Chưa đánh giá",
+    "threshold-miss": "Đánh giá chưa khớp kết quả",
+    "villages-exceed": "Vượt số thôn",
+    "met-exceeds-total": "Số đạt vượt tổng số",
+    "disbursed-over-plan": "Giải ngân vượt kế hoạch",
+    "drop-vs-last-year": "Kém cùng kỳ năm trước",
+    "negative-debt": "Xử lý vượt số nợ",
+    "value-normalized": "Đã chuẩn hóa giá trị",
+    "text-legacy-font": "Chữ bảng mã cũ",
+}
+
+
+def label(code: str) -> str:
+    """The Vietnamese name of a finding code (the code itself for one without a name yet)."""
+    return LABELS.get(code, code)
+
+
 class _SafeDict(dict):
     def __missing__(self, key: str) -> str:
         return ""
