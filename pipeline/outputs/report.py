@@ -8,12 +8,12 @@ from pathlib import Path
 import xlsxwriter
 
 from pipeline.result import RunResult
-from pipeline.excel.styles import Styles
+from pipeline.excel.styles import MARK_FILLS, Styles
 from pipeline.core.findings import label
 from pipeline.core.states import Level
 
 LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
-LEVEL_FILL = {Level.ERROR: "#FFC7CE", Level.WARNING: "#F8CBAD", Level.INFO: "#DDEBF7"}
+LEVEL_FILL = MARK_FILLS
 
 
 def write_check_report(result: RunResult, path: Path, feedback: dict[str, str]) -> None:
