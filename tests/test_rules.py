@@ -129,6 +129,17 @@ def test_assessment_missing_and_regional_threshold(annexes):
     assert found[-1].level == Level.INFO and "(từ 98% trở lên)" in found[-1].message
 
 
+def test_region_is_read_by_its_name_as_the_dropdown_offers_it(annexes):
+    """The Vùng dropdown lists names; a name (or an older template's code) picks the region."""
+    from pipeline.config.regions import REGIONS
+
+    for typed in (REGIONS["TDMNPB"], "TDMNPB"):
+        cells = [("10001", "TT", "VUNG", "gia_tri", "input", typed),
+                 ("10001", "PB01", "4.2", "ket_qua", "input", 96.0),  # 95 in TDMNPB, 98 elsewhere
+                 ("10001", "PB01", "4.2", "danh_gia", "input", "Đạt")]
+        assert _found(_frame(cells), annexes, "threshold-miss") == [], typed
+
+
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_each_rule_runs_alone_and_on_an_empty_frame(annexes, rule):
     frame = _frame(_pb04("10001", 1.0, 40.0, 50.0))

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from pipeline.text.fold import fold
+
 if TYPE_CHECKING:
     from pipeline.annexes.formulas import Formula
 
@@ -76,6 +78,9 @@ class Row:
     #: Criteria annexes: the catalogue row behind this row (threshold, wording to check).
     meta: Mapping[str, object] = field(default_factory=dict)
     hint: str = ""
+    #: What the Mã column shows when the stable code is not what a person would write ("1" for
+    #: "I.1", "Tổng số" for "TONG"); the reader accepts either (``Annex.code_of``).
+    shown: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,21 @@ class Annex:
                 return row
         raise KeyError(f"{self.code} has no row {code!r}")
 
+    def display_code(self, row: Row) -> str:
+        """The Mã a person reads: the row's ``shown`` code, a running number in a key/value
+        annex (1, 2, …), else the stable code itself (1.1, II, …)."""
+        if row.shown:
+            return row.shown
+        if self.kind == "keyvalue":
+            return str(self.rows.index(row) + 1)
+        return row.code
+
+    def code_of(self, typed: str, label: str = "", group: str = "") -> str | None:
+        """The stable row code of a row whose Mã cell reads ``typed`` (its stable code, from any
+        template version, or its display code) and whose Nội dung reads ``label``; ``group`` is
+        the stable code of the last group row above it ("II" for the "1" under II: "II.1")."""
+        return _codes(self).resolve(typed, label, group)
+
     @property
     def input_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.role == "input")
@@ -174,3 +194,45 @@ class Annex:
             lo = 1990 if lo is None else lo
             hi = 2100 if hi is None else hi
         return lo, hi
+
+
+@dataclass(frozen=True)
+class _RowCodes:
+    """Every way a row of one annex may be named in its Mã cell."""
+
+    stable: frozenset[str]
+    by_label: Mapping[str, str]
+    by_shown: Mapping[str, str]
+    by_group: Mapping[tuple[str, str], str]
+
+    def resolve(self, typed: str, label: str, group: str) -> str | None:
+        """The stable code, the label (locked text, the same in every template version), then
+        the display code (alone, or under its group: "1" under "II" is "II.1")."""
+        if typed in self.stable:
+            return typed
+        found = self.by_label.get(fold(label)) if label else None
+        return found or self.by_shown.get(typed) or self.by_group.get((group, typed))
+
+
+_CODES: dict[int, tuple[Annex, _RowCodes]] = {}
+
+
+def _codes(annex: Annex) -> _RowCodes:
+    cached = _CODES.get(id(annex))
+    if cached is not None and cached[0] is annex:
+        return cached[1]
+    labels: dict[str, list[str]] = {}
+    shown: dict[str, list[str]] = {}
+    for row in annex.rows:
+        labels.setdefault(fold(row.label), []).append(row.code)
+        shown.setdefault(annex.display_code(row), []).append(row.code)
+    stable = frozenset(r.code for r in annex.rows)
+    codes = _RowCodes(
+        stable=stable,
+        by_label={k: v[0] for k, v in labels.items() if len(v) == 1},
+        by_shown={k: v[0] for k, v in shown.items() if len(v) == 1 and k not in stable},
+        by_group={(row.code.rsplit(".", 1)[0], annex.display_code(row)): row.code
+                  for row in annex.rows if "." in row.code},
+    )
+    _CODES[id(annex)] = (annex, codes)
+    return codes

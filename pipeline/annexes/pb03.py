@@ -29,7 +29,7 @@ ANNEX = Annex(
                hint="Ví dụ: Quý III/2024."),
         note_column(),
     ),
-    blank_rows=30,
+    blank_rows=50,
     key_column="ten_thon",
     unique=("ten_thon",),
     district_sheet="TH03",

@@ -6,8 +6,9 @@ from pipeline.annexes.common import code_column, label_column
 from pipeline.annexes.model import Annex, Column, Row
 from pipeline.config.regions import REGIONS
 
-#: Regions of QĐ 318/QĐ-TTg, as offered in the "vùng áp dụng mức chuẩn" dropdown.
-REGION_CHOICES = tuple(REGIONS)
+#: Regions of QĐ 318/QĐ-TTg, as offered in the "vùng áp dụng mức chuẩn" dropdown: their names
+#: (the rules read a name or a code through ``region_code``).
+REGION_CHOICES = tuple(REGIONS.values())
 
 ANNEX = Annex(
     code="TT",
@@ -35,8 +36,7 @@ ANNEX = Annex(
             hint="Dùng làm quyền số khi huyện tính tỷ lệ chung theo dân số."),
         Row("VUNG", "Vùng áp dụng mức chuẩn (QĐ 318/QĐ-TTg)", kind="choice",
             choices=REGION_CHOICES, prefill="region",
-            hint="TDMNPB: Trung du miền núi phía Bắc; DBSH: Đồng bằng sông Hồng; BTB: Bắc Trung Bộ; "
-                 "DHNTB: Duyên hải Nam Trung Bộ; TN: Tây Nguyên; DNB: Đông Nam Bộ; DBSCL: ĐB sông Cửu Long."),
+            hint="Vùng của xã theo Bộ tiêu chí quốc gia về xã nông thôn mới; chọn trong danh sách."),
         Row("NGUOI_LAP", "Người lập biểu", kind="text", max_length=100),
         Row("DIEN_THOAI", "Điện thoại", kind="text", max_length=30),
         Row("NGAY_LAP", "Ngày lập", kind="date"),

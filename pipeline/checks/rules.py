@@ -23,6 +23,7 @@ from pipeline.annexes.compute import compute_fixed_cells, compute_list_cells
 from pipeline.annexes.formulas import Cells
 from pipeline.annexes.model import MET, NOT_MET
 from pipeline.text.numbers import vn_number, vn_percent
+from pipeline.config.regions import region_code
 from pipeline.core.findings import Finding
 from pipeline.core.states import Level
 
@@ -342,7 +343,13 @@ def drop_vs_last_year(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Fi
 
 
 def _region(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+    """The region code of a Vùng cell: its name (the dropdown) or its code (older templates)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return region_code(value)
+    except ValueError:
+        return value
 
 
 def _threshold(item, region: str | None) -> float | None:

@@ -21,7 +21,7 @@ from pipeline.core.findings import Finding
 from pipeline.core.states import Level
 from pipeline.excel.styles import MARK_FILLS
 from pipeline.result import RunResult
-from pipeline.text.names import ascii_name, strip_unit_prefix
+from pipeline.text.names import ascii_name, sentence_name, strip_unit_prefix
 
 #: Fill of a flagged cell by level (openpyxl colours have no "#").
 FILLS = {level: colour.lstrip("#") for level, colour in MARK_FILLS.items()}
@@ -85,7 +85,7 @@ def _header(result: RunResult, r) -> tuple[str, str]:
     unit = r.unit_name or "(không xác định)"
     code = f" (mã {r.unit_code})" if r.unit_code else ""
     due = (result.started.date() + timedelta(days=RESEND_DAYS)).strftime("%d/%m/%Y")
-    office = _sentence_name(result.settings.office.strip()) or "cơ quan tổng hợp"
+    office = sentence_name(result.settings.office) or "cơ quan tổng hợp"
     return (f"Đơn vị: {unit}{code}. Kỳ báo cáo: {result.period.label}. File: {r.file}.",
             f"Đề nghị đơn vị sửa các nội dung dưới đây ngay trong file này (ô được tô màu, rê chuột "
             f"vào ô để đọc ghi chú) rồi gửi lại cho {office} {_place_of(result)} trước ngày {due}.")
@@ -95,23 +95,6 @@ def _place_of(result: RunResult) -> str:
     """ "Huyện Thường Xuân" inside a sentence: "huyện Thường Xuân"."""
     name = result.settings.registry.name.strip()
     return name[:1].lower() + name[1:]
-
-
-_VOWELS = set("AĂÂEÊIOÔƠUƯYÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴẮẰẲẴẶẤẦẨẪẬẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ")
-
-
-def _sentence_name(name: str) -> str:
-    """ "PHÒNG NÔNG NGHIỆP VÀ PTNT" as written in a sentence: "Phòng Nông nghiệp và PTNT"
-    (the office and its field capitalised, abbreviations kept)."""
-    if not name.isupper():
-        return name
-    words = []
-    for i, word in enumerate(name.split()):
-        if not _VOWELS & set(word):  # PTNT, NN&PTNT
-            words.append(word)
-        else:
-            words.append(word.capitalize() if i < 2 else word.lower())
-    return " ".join(words)
 
 
 def _places(result: RunResult, file: str, findings: list[Finding]) -> dict[tuple[str, str], str]:
