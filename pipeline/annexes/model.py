@@ -154,9 +154,10 @@ class Annex:
         return row.code
 
     def code_of(self, typed: str, label: str = "", group: str = "") -> str | None:
-        """The stable row code of a row whose Mã cell reads ``typed`` (its stable code, from any
-        template version, or its display code) and whose Nội dung reads ``label``; ``group`` is
-        the stable code of the last group row above it ("II" for the "1" under II: "II.1")."""
+        """The stable row code of a row whose Mã cell reads ``typed`` (its stable code, as the
+        previous template wrote it, or its display code) and whose Nội dung reads ``label``;
+        ``group`` is the stable code of the last group row above it ("II" for the "1" under II).
+        None when ``typed`` names no row of this annex."""
         return _codes(self).resolve(typed, label, group)
 
     @property
@@ -201,15 +202,19 @@ class _RowCodes:
     """Every way a row of one annex may be named in its Mã cell."""
 
     stable: frozenset[str]
+    shown: frozenset[str]
     by_label: Mapping[str, str]
     by_shown: Mapping[str, str]
     by_group: Mapping[tuple[str, str], str]
 
     def resolve(self, typed: str, label: str, group: str) -> str | None:
-        """The stable code, the label (locked text, the same in every template version), then
-        the display code (alone, or under its group: "1" under "II" is "II.1")."""
+        """The stable code; or, for a display code, the row of its label (locked text, the same
+        in every template version) or of the display code (alone, or under its group: "1" under
+        "II" is "II.1"). Anything else is no row of this annex (a Mã typed over)."""
         if typed in self.stable:
             return typed
+        if typed not in self.shown:
+            return None
         found = self.by_label.get(fold(label)) if label else None
         return found or self.by_shown.get(typed) or self.by_group.get((group, typed))
 
@@ -229,6 +234,7 @@ def _codes(annex: Annex) -> _RowCodes:
     stable = frozenset(r.code for r in annex.rows)
     codes = _RowCodes(
         stable=stable,
+        shown=frozenset(shown),
         by_label={k: v[0] for k, v in labels.items() if len(v) == 1},
         by_shown={k: v[0] for k, v in shown.items() if len(v) == 1 and k not in stable},
         by_group={(row.code.rsplit(".", 1)[0], annex.display_code(row)): row.code

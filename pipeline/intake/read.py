@@ -380,7 +380,7 @@ def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: A
         line = _line(grid, r, width)
         code = _code_text(line[code_col] if line[code_col] != "" else None)
         plan = plans.get(code)
-        if plan is None and (code or label_col is not None):
+        if plan is None and code:
             # The Mã cell shows a display code ("1", "Tổng số") or an older template's code.
             label = line[label_col] if label_col is not None and label_col < len(line) else ""
             code = annex.code_of(code, label if isinstance(label, str) else "", group) or code
