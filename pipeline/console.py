@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.config.period import Period, PeriodError
 from pipeline.core.states import FileState, UnitStatus
 from pipeline.result import RunResult
 from pipeline.text.numbers import vn_count
@@ -66,8 +67,12 @@ def next_steps(result: RunResult) -> list[str]:
     units = result.units
     other = getattr(result, "other_period", None)
     if other:
-        return [f"Việc tiếp theo: kiểm tra lại kỳ báo cáo: phần lớn các file là kỳ {other}, "
-                f"chạy lại với --period {other} nếu cần tổng hợp kỳ đó."]
+        try:
+            words = Period.parse(other).label
+        except PeriodError:
+            words = other
+        return [f"Việc tiếp theo: kiểm tra lại kỳ báo cáo. Phần lớn các file là báo cáo {words}; "
+                f"nếu cần tổng hợp kỳ đó, chạy lại với --period {other}."]
     steps = []
     feedback = getattr(result, "feedback", None) or {}
     folder = result.outputs.get("Bản phản hồi cho xã", "output/phan_hoi/")
