@@ -17,7 +17,7 @@ ANNEX = Annex(
     title="THÔNG TIN CHUNG VỀ ĐƠN VỊ BÁO CÁO",
     note="Mã, tên đơn vị và kỳ báo cáo đã được điền sẵn và khóa; xã điền các ô màu vàng.",
     columns=(
-        code_column(width=13),
+        code_column(),
         label_column(width=44),
         Column("gia_tri", "Giá trị", kind="row", width=40),
     ),
