@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import TEMPLATE_VERSION, __version__
+from pipeline.argparse_vi import Parser
 
 
 class UserError(Exception):
@@ -17,37 +18,53 @@ class UserError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m pipeline",
         description="Tổng hợp báo cáo xây dựng nông thôn mới (NTM) của các xã.",
+        epilog="Xem hướng dẫn của từng lệnh, ví dụ: python -m pipeline consolidate -h",
     )
-    parser.add_argument("--version", action="version",
+    parser.add_argument("--version", action="version", help="in phiên bản rồi thoát",
                         version=f"%(prog)s {__version__} (biểu mẫu {TEMPLATE_VERSION})")
-    parser.add_argument("--settings", type=Path, default=None,
+    parser.add_argument("--settings", type=Path, default=None, metavar="FILE",
                         help="file cài đặt (mặc định templates/cai_dat.toml)")
-    sub = parser.add_subparsers(dest="command", metavar="LỆNH")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="Các lệnh",
+                                parser_class=Parser)
 
-    p = sub.add_parser("templates", help="tạo biểu mẫu trống và biểu mẫu điền sẵn cho từng xã")
-    p.add_argument("--out", type=Path, default=None, help="thư mục ghi (mặc định templates/bieu_mau)")
+    def command(name: str, about: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=about, description=about[0].upper() + about[1:] + ".")
 
-    p = sub.add_parser("samples", help="tạo lại các file mẫu đã điền (templates/mau)")
-    p.add_argument("--out", type=Path, default=None)
+    p = command("templates", "tạo biểu mẫu trống và biểu mẫu điền sẵn cho từng xã")
+    p.add_argument("--out", type=Path, default=None, metavar="THƯ_MỤC",
+                   help="thư mục ghi biểu mẫu (mặc định templates/bieu_mau)")
 
-    p = sub.add_parser("consolidate", help="đọc, kiểm tra và tổng hợp các file trong input/")
-    p.add_argument("--input", type=Path, default=None, help="thư mục chứa file của các xã")
-    p.add_argument("--output", type=Path, default=None, help="thư mục kết quả (mặc định output/)")
-    p.add_argument("--period", default=None, help="kỳ báo cáo, ví dụ 2024-H1, 2024-Y")
-    p.add_argument("--strict", action="store_true", help="báo lỗi (mã thoát khác 0) nếu có Lỗi")
+    p = command("samples", "tạo lại các file mẫu đã điền số liệu (templates/mau)")
+    p.add_argument("--out", type=Path, default=None, metavar="THƯ_MỤC",
+                   help="thư mục ghi file mẫu (mặc định templates/mau)")
 
-    p = sub.add_parser("init", help="tạo file cài đặt cho một huyện hoặc một tỉnh")
+    p = command("consolidate", "đọc, kiểm tra và tổng hợp các file của xã trong thư mục input/")
+    p.add_argument("--input", type=Path, default=None, metavar="THƯ_MỤC",
+                   help="thư mục chứa file của các xã (mặc định input/)")
+    p.add_argument("--output", type=Path, default=None, metavar="THƯ_MỤC",
+                   help="thư mục ghi kết quả (mặc định output/)")
+    p.add_argument("--period", default=None, metavar="KỲ",
+                   help="kỳ báo cáo, ví dụ 2024-H1 (6 tháng đầu năm), 2024-H2, 2024-Y (cả năm); "
+                        "mặc định theo file cài đặt")
+    p.add_argument("--strict", action="store_true",
+                   help="kết thúc với mã lỗi 1 nếu còn phát hiện mức Lỗi (dùng khi chạy tự động)")
+
+    p = command("init", "tạo file cài đặt cho một huyện hoặc một tỉnh")
     where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--district", help="mã huyện (danh mục trước 01/7/2025), ví dụ 396")
-    where.add_argument("--province", help="mã tỉnh (danh mục từ 01/7/2025), ví dụ 38")
-    p.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2024-H1")
-    p.add_argument("--deadline", default=None, help="hạn nộp, dạng YYYY-MM-DD")
+    where.add_argument("--district", metavar="MÃ_HUYỆN",
+                       help="mã huyện (danh mục trước 01/7/2025), ví dụ 396")
+    where.add_argument("--province", metavar="MÃ_TỈNH",
+                       help="mã tỉnh (danh mục từ 01/7/2025), ví dụ 38")
+    p.add_argument("--period", required=True, metavar="KỲ", help="kỳ báo cáo, ví dụ 2024-H1")
+    p.add_argument("--deadline", default=None, metavar="NGÀY",
+                   help="hạn xã nộp báo cáo, dạng năm-tháng-ngày, ví dụ 2024-12-15")
 
-    p = sub.add_parser("find-district", aliases=["tim-huyen"], help="tra mã huyện theo tên")
-    p.add_argument("name", nargs="+")
+    p = command("tim-huyen", "tra mã huyện theo tên huyện")
+    p.add_argument("name", nargs="+", metavar="TÊN_HUYỆN",
+                   help="tên huyện, có dấu hoặc không dấu, ví dụ: Thường Xuân")
     return parser
 
 
@@ -106,7 +123,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     write_settings(settings, path)
     print(f"Đã ghi file cài đặt {path}: {settings.registry.name}, "
           f"{len(settings.registry.units)} đơn vị, kỳ {settings.period.label}.")
-    print("Tiếp theo: chạy `make templates` để tạo biểu mẫu gửi các xã.")
+    print("Tiếp theo: chạy `make templates` (trên Windows: `.venv\\Scripts\\python -m pipeline "
+          "templates`) để tạo biểu mẫu gửi các xã.")
     return 0
 
 
@@ -127,7 +145,6 @@ COMMANDS = {
     "samples": cmd_samples,
     "consolidate": cmd_consolidate,
     "init": cmd_init,
-    "find-district": cmd_find_district,
     "tim-huyen": cmd_find_district,
 }
 

@@ -31,7 +31,11 @@ class RunResult:
     findings: list[Finding]
     units: pd.DataFrame                 # one row per registry unit: status, file, counts
     used_samples: bool = False
+    #: The period most files are of when it is not the run's (the clerk ran the wrong period).
+    other_period: str | None = None
     outputs: dict[str, str] = field(default_factory=dict)
+    #: Unit code (or file) → feedback copy written for it (relative to the output folder).
+    feedback: dict[str, str] = field(default_factory=dict)
     #: Seconds per stage (discover, read, normalize, validate, rules, consolidate, write).
     timings: dict[str, float] = field(default_factory=dict)
     #: CPU seconds the intake workers spent reading and normalizing, summed over files (the

@@ -28,6 +28,7 @@ from pipeline.checks.rules import check_rules
 from pipeline.checks.schema import validate_cells
 from pipeline.config.settings import Settings
 from pipeline.annexes.slots import default_slots
+from pipeline.text.numbers import vn_count
 from pipeline.core.states import FileState, Level, UnitStatus
 from pipeline.district.tables import build_district
 from pipeline.console import print_summary
@@ -46,6 +47,11 @@ def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     folder, used_samples = _input_folder(input_dir, run_period)
+    if folder.is_file():
+        print(f"Lỗi: {folder} là một file, không phải thư mục. Ghi thư mục chứa các file của xã, "
+              f"ví dụ --input {folder.parent if str(folder.parent) != '.' else 'input'}.",
+              file=sys.stderr)
+        return 2
     if not folder.is_dir():
         print(f"Lỗi: không tìm thấy thư mục {folder}.", file=sys.stderr)
         return 2
@@ -53,6 +59,9 @@ def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir
         print(f"Thư mục input/ chưa có file của xã: chạy thử với các file mẫu trong {folder}.")
     result = run_checks(settings, run_period, folder, quiet=quiet)
     result.used_samples = used_samples
+    result.other_period = other_period(result.files, run_period)
+    if result.other_period and not quiet:
+        print(wrong_period_message(result, folder), file=sys.stderr)
     if used_samples:  # the samples' file dates are when they were checked out, not received
         result.units["on_time"] = None
     with _stage(result.timings, "consolidate"):
@@ -78,6 +87,31 @@ def _input_folder(input_dir: Path | None, period: Period) -> tuple[Path, bool]:
     if INPUT_DIR.is_dir() and discover(INPUT_DIR):
         return INPUT_DIR, False
     return SAMPLES_DIR / str(period), True
+
+
+def other_period(files: list[FileResult], period: Period) -> str | None:
+    """The period most of the run's workbooks are of, when that is not the run's period: the
+    clerk ran the wrong period (or copied the wrong folder), not every commune sent a wrong file."""
+    found = [r.period for r in files if r.status != "skipped" and r.period]
+    if not found:
+        return None
+    common = max(set(found), key=found.count)
+    wrong = common.upper() != str(period).upper()
+    return common if wrong and found.count(common) * 2 > len(found) else None
+
+
+def wrong_period_message(result: RunResult, folder: Path) -> str:
+    found = [r.period for r in result.files if r.period]
+    same = found.count(result.other_period)
+    try:
+        label = Period.parse(result.other_period).label
+    except PeriodError:
+        label = result.other_period
+    share = "đều" if same == len(found) else f"phần lớn ({vn_count(same)}/{vn_count(len(found))} file)"
+    return (f"Chú ý: các file trong {folder} {share} là báo cáo {label}; kỳ đang tổng hợp là "
+            f"{result.period.label}. Nếu cần tổng hợp {label}, chạy lại với --period "
+            f"{result.other_period} (hoặc sửa kỳ báo cáo trong templates/cai_dat.toml). Không tạo "
+            "bản phản hồi chỉ vì khác kỳ.")
 
 
 @contextmanager

@@ -90,6 +90,13 @@ def find_row(ws: Worksheet, code: str, column: int = 1) -> int:
     for row in ws.iter_rows(min_row=FIRST_DATA_ROW, min_col=column, max_col=column):
         if _text(row[0].value) == code:
             return row[0].row
+    # The Mã column shows a person's code ("1" for "I.1"): the row of the code's label.
+    from sheets import labels_of
+
+    labels = labels_of(code, ws.title)
+    for row in ws.iter_rows(min_row=FIRST_DATA_ROW, min_col=column + 1, max_col=column + 1):
+        if _text(row[0].value) in labels:
+            return row[0].row
     raise KeyError(f"{ws.title!r}: no row with code {code!r}")
 
 

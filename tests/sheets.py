@@ -13,11 +13,26 @@ def header_columns(ws: Worksheet) -> dict[str, int]:
 
 
 def row_of(ws: Worksheet, code: str) -> int:
-    """1-based row whose column A holds the row code."""
+    """1-based row of the row whose stable code is ``code``: column A holds it, or (where the Mã
+    column shows a person's code, "1" for "I.1") column B holds the label the annex definition
+    gives that code."""
     for r in range(HEADER_ROW + 1, ws.max_row + 1):
         if str(ws.cell(r, 1).value).strip() == code:
             return r
+    labels = labels_of(code, ws.title)
+    for r in range(HEADER_ROW + 1, ws.max_row + 1):
+        if str(ws.cell(r, 2).value).strip() in labels:
+            return r
     raise KeyError(code)
+
+
+def labels_of(code: str, sheet: str) -> set[str]:
+    """Labels the annex definitions give row ``code`` (of the annex on ``sheet`` when there is one,
+    else of every annex: a renamed sheet)."""
+    from pipeline.annexes import load_annexes
+
+    annexes = [a for a in load_annexes().values() if a.sheet == sheet] or list(load_annexes().values())
+    return {r.label for a in annexes for r in a.rows if r.code == code}
 
 
 def cell_at(ws: Worksheet, code: str, title: str):

@@ -127,3 +127,111 @@ def test_end_of_run_table_stays_short(capsys, n, problems, listed):
         assert "KiemTra_Tinh_2024-H1.xlsx" in out
     tally = dict(re.findall(r"(Hợp lệ|Có lỗi|Có cảnh báo|Chưa nộp) ([\d.]+)", out.split("Tổng: ")[1]))
     assert sum(int(v.replace(".", "")) for v in tally.values()) == n
+
+
+#: argparse's own English words: none may reach the clerk.
+ENGLISH = re.compile(r"usage|positional arguments|options:|show this|help message|error:|"
+                     r"unrecognized|required|invalid choice|expected|one of the arguments|"
+                     r"not allowed|ambiguous|argument|choose from|version number|\bexit\b", re.I)
+
+
+def _run(argv, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    out = capsys.readouterr()
+    return stop.value.code, out.out + out.err
+
+
+@pytest.mark.parametrize("command", ["", "templates", "samples", "consolidate", "init", "tim-huyen"])
+def test_every_help_is_vietnamese(command, capsys):
+    code, text = _run(([command] if command else []) + ["-h"], capsys)
+    assert code == 0
+    assert text.startswith("Cách dùng: python -m pipeline")
+    assert not ENGLISH.search(text), ENGLISH.search(text)
+    assert "Tùy chọn" in text and "in hướng dẫn này rồi thoát" in text
+    if command:  # a one-line description of its own under the usage
+        assert text.split("\n\n")[1].strip().endswith(".")
+    else:  # every command is listed with a description
+        for name in ("templates", "samples", "consolidate", "init", "tim-huyen"):
+            line = next(line for line in text.splitlines() if line.strip().startswith(name))
+            assert len(line.split()) > 2
+        assert "find-district" not in text
+
+
+def test_samples_out_and_tim_huyen_argument_are_explained(capsys):
+    _code, text = _run(["samples", "-h"], capsys)
+    assert re.search(r"--out THƯ_MỤC\s+thư mục", text)
+    _code, text = _run(["tim-huyen", "-h"], capsys)
+    assert re.search(r"TÊN_HUYỆN\s+tên huyện", text)
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["consolidate", "--bogus"], "không hiểu tham số: --bogus"),
+    (["bogus"], "không có lựa chọn 'bogus'"),
+    (["init", "--district", "396"], "còn thiếu tham số bắt buộc: --period"),
+    (["init", "--period", "2024-H1"], "cần ghi một trong các tham số --district --province"),
+    (["init", "--district", "1", "--province", "2", "--period", "2024-H1"], "không dùng cùng lúc"),
+    (["consolidate", "--input"], "cần ghi một giá trị"),
+    (["tim-huyen"], "còn thiếu tham số bắt buộc: TÊN_HUYỆN"),
+])
+def test_argument_errors_are_vietnamese(argv, words, capsys):
+    code, text = _run(argv, capsys)
+    assert code == 2
+    assert words in text and "lỗi:" in text and "Xem hướng dẫn" in text
+    assert not ENGLISH.search(text), ENGLISH.search(text)
+
+
+def test_input_that_is_a_file_says_so(tmp_path, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text("x", encoding="utf-8")
+    code = main(["consolidate", "--input", str(readme), "--output", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "là một file, không phải thư mục" in err and "không tìm thấy" not in err
+
+
+def test_every_file_of_another_period_is_said_first_and_gets_no_feedback(tmp_path, capsys, samples):
+    out = tmp_path / "out"
+    assert main(["consolidate", "--input", str(samples[0].parent), "--output", str(out),
+                 "--period", "2024-H2"]) == 0
+    captured = capsys.readouterr()
+    assert ("các file trong " in captured.err
+            and "đều là báo cáo 6 tháng đầu năm 2024; kỳ đang tổng hợp là 6 tháng cuối năm 2024"
+            in captured.err)
+    assert "--period 2024-H1" in captured.out  # the next step
+    assert not list((out / "phan_hoi").iterdir())
+    assert "Gửi các file" not in captured.out
+
+
+def test_one_file_of_another_period_still_gets_its_feedback(tmp_path, capsys, samples):
+    from openpyxl import load_workbook
+
+    from sheets import cell_at
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for path in samples[:3]:
+        (inp / path.name).write_bytes(path.read_bytes())
+    book = load_workbook(inp / samples[0].name)
+    cell_at(book["Thông tin chung"], "KY", "Giá trị").value = "2023-H2"
+    book.save(inp / samples[0].name)
+    main(["consolidate", "--input", str(inp), "--output", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert "kỳ đang tổng hợp" not in captured.err
+    assert len(list((tmp_path / "out" / "phan_hoi").iterdir())) == 1
+
+
+def test_end_of_run_table_counts_notes_late_and_skipped_and_says_what_next(tmp_path, capsys, samples):
+    inp = _broken_copy(samples, tmp_path / "in")
+    (inp / "bao_cao.docx").write_bytes(b"PK not a workbook")
+    (inp / ("~$" + samples[0].name)).write_bytes(b"lock")
+    main(["consolidate", "--input", str(inp), "--output", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("Mã "))
+    assert re.search(r"Lỗi +Cảnh báo +Lưu ý +Hạn nộp +File$", header) and "C.báo" not in out
+    assert "Bỏ qua 2 file" in out and "bao_cao.docx" in out and "~$" in out
+    unit = samples[0].name.split("_")[0]
+    row = next(line for line in out.splitlines() if line.startswith(unit))
+    assert "Có lỗi" in row
+    assert re.search(r"Gửi các file trong .*phan_hoi cho 1 đơn vị có lỗi: Xã ", out)
+    assert re.search(r"Nhắc 15 đơn vị chưa nộp", out)

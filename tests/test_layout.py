@@ -28,7 +28,7 @@ LAYERS = [
     ("outputs",),
     ("progress", "console"),
     ("run",),
-    ("cli", "__main__"),
+    ("cli", "argparse_vi", "__main__"),
 ]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 

@@ -206,11 +206,14 @@ def test_parse_number_value_types() -> None:
     assert type(parse_number(7.0, integer=True).value) is int
 
 
-# raw, exp (note): the exact wording of the brief's example.
+# The converted number is written the Vietnamese way too (issue 14: never "84.5", never "1.990").
 def test_number_note_wording() -> None:
-    got = parse_number("1.234,5").note
-    exp = "Đã chuyển '1.234,5' thành 1234.5."
-    assert got == exp
+    assert parse_number("1.234,5").note == "Đã chuyển chữ '1.234,5' thành số 1.234,5."
+    assert parse_number("84,5").note == "Đã chuyển chữ '84,5' thành số 84,5."
+    assert parse_number("1.000.000").note == "Đã chuyển chữ '1.000.000' thành số 1.000.000."
+    assert parse_number(" 1990 ", integer=True, year=True).note == \
+        "Đã chuyển chữ ' 1990 ' thành số 1990."
+    assert "0 <" not in (parse_number("0,9", percent=True).note or "")
 
 
 def test_ambiguous_notes_explain_the_other_reading() -> None:

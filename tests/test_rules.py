@@ -39,7 +39,7 @@ def test_sum_typed_over_is_found_at_the_total(annexes):
     frame = _frame(_pb04("10001", 100.0, 40.0, 50.0) + _pb04("10002", 90.02, 40.0, 50.0))
     found = _found(frame, annexes, "formula-overwritten")
     assert [(f.unit_code, f.cell) for f in found] == [("10001", "thuc_hien0")]
-    assert found[0].level == Level.WARNING and found[0].message.endswith("được 90.")
+    assert found[0].level == Level.WARNING and "gõ đè thành 100; tính từ số liệu chi tiết được 90, bảng tổng hợp của huyện dùng số 90." in found[0].message
 
 
 def test_blank_formula_cells_are_not_checked(annexes):
@@ -127,7 +127,18 @@ def test_assessment_missing_and_regional_threshold(annexes):
         ("assessment-missing", "10001", "ket_qua5"), ("assessment-missing", "10002", "ket_qua8"),
         ("assessment-missing", "10003", "ket_qua11"),
         ("threshold-miss", "10002", "danh_gia7"), ("threshold-miss", "10003", "danh_gia10")]
-    assert found[-1].level == Level.INFO and ">= 98" in found[-1].message
+    assert found[-1].level == Level.INFO and "(từ 98% trở lên)" in found[-1].message
+
+
+def test_region_is_read_by_its_name_as_the_dropdown_offers_it(annexes):
+    """The Vùng dropdown lists names; a name (or an older template's code) picks the region."""
+    from pipeline.config.regions import REGIONS
+
+    for typed in (REGIONS["TDMNPB"], "TDMNPB"):
+        cells = [("10001", "TT", "VUNG", "gia_tri", "input", typed),
+                 ("10001", "PB01", "4.2", "ket_qua", "input", 96.0),  # 95 in TDMNPB, 98 elsewhere
+                 ("10001", "PB01", "4.2", "danh_gia", "input", "Đạt")]
+        assert _found(_frame(cells), annexes, "threshold-miss") == [], typed
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.run.__name__ for r in RULES])

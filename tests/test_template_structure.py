@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from openpyxl import load_workbook
 
@@ -179,3 +181,72 @@ def test_file_names_have_no_diacritics(generated, settings):
     for path in generated:
         assert path.name.isascii() and " " not in path.name
     assert any(p.name == "15652_ThoThanh_2024-H1.xlsx" for p in generated)
+
+
+MACHINE_CODE = re.compile(r"^[A-Z]+_[A-Z_]+$|^TONG$")
+
+
+def test_ma_column_shows_codes_a_person_would_write(unit_book, annexes):
+    """No MA_DV, TEN_DV, TONG, NGAY_CONG: numbers, roman numerals, or words."""
+    for annex in annexes.values():
+        if annex.kind == "list":
+            continue
+        ws = unit_book[annex.sheet]
+        shown = [ws.cell(row_of(ws, r.code), 1).value for r in annex.rows]
+        assert not [s for s in shown if MACHINE_CODE.match(str(s))], (annex.code, shown)
+    tt = unit_book["Thông tin chung"]
+    assert [tt.cell(HEADER_ROW + i, 1).value for i in (1, 2, 3)] == ["1", "2", "3"]
+    pb04 = unit_book["Huy động nguồn lực"]
+    codes = [pb04.cell(r, 1).value for r in range(HEADER_ROW + 1, HEADER_ROW + 6)]
+    assert codes[1:5] == ["I", "1", "2", "II"]
+
+
+def test_region_dropdown_lists_names_and_the_unit_has_its_region_by_name(unit_book, settings):
+    from pipeline.config.regions import REGIONS
+
+    ws = unit_book["Thông tin chung"]
+    cell = cell_at(ws, "VUNG", "Giá trị")
+    assert cell.value == REGIONS[settings.region]
+    dv = _validation_of(ws, cell.coordinate)
+    listed = dv.formula1.strip('"').split(",")
+    assert listed == list(REGIONS.values())
+    assert not set(listed) & set(REGIONS)  # no code among them
+
+
+def test_date_line_names_the_place(unit_book, blank_book, annexes):
+    for annex in annexes.values():
+        texts = [c.value for row in unit_book[annex.sheet].iter_rows(min_row=HEADER_ROW)
+                 for c in row if isinstance(c.value, str)]
+        assert "Thọ Thanh, ngày ..... tháng ..... năm ........" in texts, annex.code
+    blank = [c.value for row in blank_book["Thông tin chung"].iter_rows(min_row=HEADER_ROW)
+             for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("......., ngày") for t in blank)
+
+
+def test_guide_says_by_when_and_to_whom_and_how_to_add_rows(unit_book, settings, annexes):
+    ws = unit_book[GUIDE_SHEET]
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert settings.deadline.strftime("%d/%m/%Y") in text
+    assert "Phòng Nông nghiệp và PTNT huyện Thường Xuân" in text
+    for annex in annexes.values():
+        if annex.kind == "list":
+            assert f"{annex.sheet}: {annex.blank_rows} dòng" in text
+    assert "không cần chèn thêm dòng" in text and "Unprotect Sheet" in text
+    assert "ocop" not in text and "Ocop" not in text
+
+
+def test_list_annexes_offer_enough_rows_without_lifting_protection(unit_book, annexes):
+    """A thôn per row up to a large commune's count, without inserting rows."""
+    from openpyxl.utils.cell import range_boundaries
+
+    for annex in annexes.values():
+        if annex.kind != "list":
+            continue
+        ws = unit_book[annex.sheet]
+        (table,) = ws.tables.values()
+        _c0, r0, _c1, r1 = range_boundaries(table.ref)
+        assert r1 - r0 >= annex.blank_rows >= 30
+        # every prepared row is open to typing under the protected sheet
+        col = 1
+        assert all(not ws.cell(r, col).protection.locked for r in range(r0 + 1, r1 + 1))
+        assert ws.protection.sheet

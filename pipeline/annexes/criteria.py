@@ -59,7 +59,7 @@ def criteria_rows(catalogue: Catalogue) -> tuple[Row, ...]:
     rows.append(Row(
         COUNT_ROW, "Số tiêu chí đạt", unit="tiêu chí", style="total", kind="int",
         formulas={"danh_gia_truoc": CountMet(criteria), "danh_gia": CountMet(criteria)},
-        inputs=(), aggregate="sum",
+        inputs=(), aggregate="sum", shown="Tổng",
     ))
     return tuple(rows)
 

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from pipeline.text.fold import fold
+
 if TYPE_CHECKING:
     from pipeline.annexes.formulas import Formula
 
@@ -86,6 +88,9 @@ class Row:
     #: Column key → the TT row whose value this row's value in that column may not exceed
     #: (villages meeting a standard this period ≤ số thôn).
     not_above: Mapping[str, str] = field(default_factory=dict)
+    #: What the Mã column shows when the stable code is not what a person would write ("1" for
+    #: "I.1", "Tổng số" for "TONG"); the reader accepts either (``Annex.code_of``).
+    shown: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,22 @@ class Annex:
                 return row
         raise KeyError(f"{self.code} has no row {code!r}")
 
+    def display_code(self, row: Row) -> str:
+        """The Mã a person reads: the row's ``shown`` code, a running number in a key/value
+        annex (1, 2, …), else the stable code itself (1.1, II, …)."""
+        if row.shown:
+            return row.shown
+        if self.kind == "keyvalue":
+            return str(self.rows.index(row) + 1)
+        return row.code
+
+    def code_of(self, typed: str, label: str = "", group: str = "") -> str | None:
+        """The stable row code of a row whose Mã cell reads ``typed`` (its stable code, as the
+        previous template wrote it, or its display code) and whose Nội dung reads ``label``;
+        ``group`` is the stable code of the last group row above it ("II" for the "1" under II).
+        None when ``typed`` names no row of this annex."""
+        return _codes(self).resolve(typed, label, group)
+
     @property
     def input_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.role == "input")
@@ -186,3 +207,49 @@ class Annex:
     def cell_max_length(self, row: Row | None, col: Column) -> int | None:
         """Longest text one cell may hold: the row's limit where the row decides, else the column's."""
         return (row.max_length if row is not None and col.kind == "row" else None) or col.max_length
+
+@dataclass(frozen=True)
+class _RowCodes:
+    """Every way a row of one annex may be named in its Mã cell."""
+
+    stable: frozenset[str]
+    shown: frozenset[str]
+    by_label: Mapping[str, str]
+    by_shown: Mapping[str, str]
+    by_group: Mapping[tuple[str, str], str]
+
+    def resolve(self, typed: str, label: str, group: str) -> str | None:
+        """The stable code; or, for a display code, the row of its label (locked text, the same
+        in every template version) or of the display code (alone, or under its group: "1" under
+        "II" is "II.1"). Anything else is no row of this annex (a Mã typed over)."""
+        if typed in self.stable:
+            return typed
+        if typed not in self.shown:
+            return None
+        found = self.by_label.get(fold(label)) if label else None
+        return found or self.by_shown.get(typed) or self.by_group.get((group, typed))
+
+
+_CODES: dict[int, tuple[Annex, _RowCodes]] = {}
+
+
+def _codes(annex: Annex) -> _RowCodes:
+    cached = _CODES.get(id(annex))
+    if cached is not None and cached[0] is annex:
+        return cached[1]
+    labels: dict[str, list[str]] = {}
+    shown: dict[str, list[str]] = {}
+    for row in annex.rows:
+        labels.setdefault(fold(row.label), []).append(row.code)
+        shown.setdefault(annex.display_code(row), []).append(row.code)
+    stable = frozenset(r.code for r in annex.rows)
+    codes = _RowCodes(
+        stable=stable,
+        shown=frozenset(shown),
+        by_label={k: v[0] for k, v in labels.items() if len(v) == 1},
+        by_shown={k: v[0] for k, v in shown.items() if len(v) == 1 and k not in stable},
+        by_group={(row.code.rsplit(".", 1)[0], annex.display_code(row)): row.code
+                  for row in annex.rows if "." in row.code},
+    )
+    _CODES[id(annex)] = (annex, codes)
+    return codes

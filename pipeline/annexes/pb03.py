@@ -29,7 +29,7 @@ ANNEX = Annex(
                hint="Ví dụ: Quý III/2024."),
         note_column(),
     ),
-    blank_rows=30,
+    blank_rows=50,
     unique=("ten_thon",),
     district_sheet="TH03",
     district_title="TỔNG HỢP THÔN NÔNG THÔN MỚI, THÔN NÔNG THÔN MỚI KIỂU MẪU",

@@ -28,17 +28,19 @@ def _sum_all(codes: tuple[str, ...]) -> dict[str, SumRows]:
 
 def _rows() -> tuple[Row, ...]:
     rows = [Row(TOTAL, "TỔNG SỐ", unit=MONEY, kind="money", style="total",
-                formulas=_sum_all(tuple(GROUPS)), inputs=("ghi_chu",), aggregate="sum")]
+                formulas=_sum_all(tuple(GROUPS)), inputs=("ghi_chu",), aggregate="sum", shown="Tổng")]
     for code, (label, lines) in GROUPS.items():
         if lines:
             rows.append(Row(code, label, unit=MONEY, kind="money", style="total",
                             formulas=_sum_all(tuple(c for c, _ in lines)), inputs=("ghi_chu",),
                             aggregate="sum"))
-            rows.extend(Row(c, text, unit=MONEY, kind="money", aggregate="sum") for c, text in lines)
+            rows.extend(Row(c, text, unit=MONEY, kind="money", aggregate="sum",
+                            shown=c.rsplit(".", 1)[1]) for c, text in lines)
         else:
             rows.append(Row(code, label, unit=MONEY, kind="money", aggregate="sum"))
     rows.append(Row(WORKDAYS, "Ngày công lao động huy động", unit="công", kind="int",
-                    aggregate="sum", hint="Số ngày công lao động người dân đóng góp (công)."))
+                    aggregate="sum", hint="Số ngày công lao động người dân đóng góp (công).",
+                    shown="Ngày công"))
     return tuple(rows)
 
 

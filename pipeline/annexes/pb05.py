@@ -31,7 +31,7 @@ ANNEX = Annex(
                formula=RowRatio("giai_ngan", "ke_hoach")),
         note_column(),
     ),
-    blank_rows=30,
+    blank_rows=50,
     district_sheet="TH05",
     district_title="TỔNG HỢP PHÂN BỔ, GIẢI NGÂN VỐN NGÂN SÁCH TRUNG ƯƠNG, NGÂN SÁCH TỈNH",
 )

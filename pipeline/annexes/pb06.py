@@ -28,7 +28,7 @@ ANNEX = Annex(
                hint="Nguồn vốn dự kiến để trả nợ."),
         note_column(),
     ),
-    blank_rows=20,
+    blank_rows=30,
     district_sheet="TH06",
     district_title="TỔNG HỢP TÌNH HÌNH NỢ ĐỌNG XÂY DỰNG CƠ BẢN",
 )

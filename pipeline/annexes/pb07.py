@@ -41,7 +41,7 @@ ANNEX = Annex(
         Column("tinh_trang", "Tình trạng", kind="choice", choices=STATUSES, width=14,
                hint="Mới, Đánh giá lại hoặc Nâng hạng."),
     ),
-    blank_rows=20,
+    blank_rows=30,
     district_sheet="TH07",
     district_title="TỔNG HỢP SẢN PHẨM OCOP",
 )

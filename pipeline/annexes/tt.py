@@ -6,8 +6,9 @@ from pipeline.annexes.common import code_column, label_column
 from pipeline.annexes.model import Annex, Column, Row
 from pipeline.config.regions import REGIONS
 
-#: Regions of QĐ 318/QĐ-TTg, as offered in the "vùng áp dụng mức chuẩn" dropdown.
-REGION_CHOICES = tuple(REGIONS)
+#: Regions of QĐ 318/QĐ-TTg, as offered in the "vùng áp dụng mức chuẩn" dropdown: their names
+#: (the rules read a name or a code through ``region_code``).
+REGION_CHOICES = tuple(REGIONS.values())
 #: Row codes other annexes' rules and tables refer to.
 VILLAGES = "SO_THON"
 REGION = "VUNG"
@@ -19,7 +20,7 @@ ANNEX = Annex(
     title="THÔNG TIN CHUNG VỀ ĐƠN VỊ BÁO CÁO",
     note="Mã, tên đơn vị và kỳ báo cáo đã được điền sẵn và khóa; xã điền các ô màu vàng.",
     columns=(
-        code_column(width=13),
+        code_column(),
         label_column(width=44),
         Column("gia_tri", "Giá trị", kind="row", width=40),
     ),
@@ -38,8 +39,7 @@ ANNEX = Annex(
             hint="Dùng làm quyền số khi huyện tính tỷ lệ chung theo dân số."),
         Row(REGION, "Vùng áp dụng mức chuẩn (QĐ 318/QĐ-TTg)", kind="choice",
             choices=REGION_CHOICES, prefill="region",
-            hint="TDMNPB: Trung du miền núi phía Bắc; DBSH: Đồng bằng sông Hồng; BTB: Bắc Trung Bộ; "
-                 "DHNTB: Duyên hải Nam Trung Bộ; TN: Tây Nguyên; DNB: Đông Nam Bộ; DBSCL: ĐB sông Cửu Long."),
+            hint="Vùng của xã theo Bộ tiêu chí quốc gia về xã nông thôn mới; chọn trong danh sách."),
         Row("NGUOI_LAP", "Người lập biểu", kind="text", max_length=100),
         Row("DIEN_THOAI", "Điện thoại", kind="text", max_length=30),
         Row("NGAY_LAP", "Ngày lập", kind="date"),

@@ -24,6 +24,8 @@ from pipeline.annexes.catalogue import CatalogueRow
 from pipeline.annexes.compute import compute_fixed_cells, compute_list_cells
 from pipeline.annexes.formulas import Cells
 from pipeline.annexes.model import MET, NOT_MET
+from pipeline.text.numbers import vn_number, vn_percent
+from pipeline.config.regions import region_code
 from pipeline.core.findings import Finding
 from pipeline.core.states import Level
 
@@ -357,11 +359,17 @@ def drop_vs_last_year(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Fi
     falls = np.isin(ix.row[now], lower)
     worse = (~falls & (a < b - 1e-9)) | (falls & (a > b + 1e-9))
     for i, value, note in zip(now[worse], a[worse].tolist(), b[worse].tolist()):
-        yield _finding(ix, "drop-vs-last-year", i, value=value, note=note)
+        yield _finding(ix, "drop-vs-last-year", i, value=vn_percent(value), note=vn_percent(note))
 
 
 def _region(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+    """The region code of a Vùng cell: its name (the dropdown) or its code (older templates)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return region_code(value)
+    except ValueError:
+        return value
 
 
 def _threshold(item, region: str | None) -> float | None:
@@ -403,8 +411,24 @@ def criteria_assessment(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[
         miss = ((compare == ">=") & (value < limit - 1e-9)) | ((compare == "<=") & (value > limit + 1e-9))
         for i, j, k, number, bound in zip(result[miss], assessed[miss], case[miss], value[miss].tolist(),
                                           limit[miss].tolist()):
-            yield _finding(ix, "threshold-miss", i, j, value=number,
-                           note=f"{item[k].compare} {bound:g}", level=Level.INFO if item[k].to_check else None)
+            yield _finding(ix, "threshold-miss", i, j, value=_with_unit(number, item[k].unit),
+                           note=_requirement(item[k].compare, bound, item[k].unit),
+                           level=Level.INFO if item[k].to_check else None)
+
+
+def _with_unit(number: float, unit: str | None) -> str:
+    """80% ; 3 km ; 45 triệu đồng (the catalogue's đơn vị tính after the number)."""
+    text = vn_number(number, 6)
+    unit = (unit or "").strip()
+    if unit == "%":
+        return text + "%"
+    return f"{text} {unit}" if unit and unit not in ("-", "–") else text
+
+
+def _requirement(compare: str, bound: float, unit: str | None) -> str:
+    """A catalogue threshold in words: "từ 100% trở lên", "không quá 5%"."""
+    shown = _with_unit(bound, unit)
+    return f"từ {shown} trở lên" if compare == ">=" else f"không quá {shown}"
 
 
 RULES: tuple[Rule, ...] = (

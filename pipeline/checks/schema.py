@@ -18,7 +18,7 @@ from pipeline.core.findings import Finding
 from pipeline.annexes.slots import default_slots
 from pipeline.core.values import blank_mask
 from pipeline.text.fold import fold
-from pipeline.text.numbers import vn_count, vn_range
+from pipeline.text.numbers import vn_count, vn_number, vn_range
 
 A1 = r"^[A-Z]{1,3}[1-9][0-9]*$"
 
@@ -144,10 +144,16 @@ def validate_cells(frame: pd.DataFrame, annexes: Mapping[str, Annex]) -> tuple[l
     findings: list[Finding] = []
     bad = np.zeros(len(frame), dtype=bool)
     rules = default_slots().rules
-    for check, index in cases[["check", "index"]].drop_duplicates().itertuples(index=False):
-        if check not in CHECKS or index is None or pd.isna(index):
+    failed = [(check, int(index)) for check, index
+              in cases[["check", "index"]].drop_duplicates().itertuples(index=False)
+              if check in CHECKS and index is not None and not pd.isna(index)]
+    # One defect, one finding: a required cell holding a value that failed another check (not in
+    # the list, not a number) is not also "not filled in".
+    explained = {i for check, i in failed if check != "required-missing"}
+    for check, i in failed:
+        if check == "required-missing" and i in explained:
+            bad[i] = True
             continue
-        i = int(index)
         row = frame.iloc[i]
         bad[i] = True
         findings.append(_finding(check, row, rules.iloc[int(row["slot"])]))
@@ -174,10 +180,14 @@ def _candidates(df: pd.DataFrame, annexes: Mapping[str, Annex]) -> np.ndarray:
 
 def _finding(code: str, row: pd.Series, rule: pd.Series) -> Finding:
     """The finding of one failed check; ``rule`` is the cell's row of the rules table."""
-    value = row["raw"] if code in ("not-a-number", "not-in-list", "not-a-date") else row["value"]
+    raw_codes = ("not-a-number", "not-in-list", "not-a-date", "not-integer")
+    value = row["raw"] if code in raw_codes else row["value"]
+    year = rule["kind"] == "year"
+    if year and isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = vn_number(value, group=False)
     note: object = ""
     if code == "out-of-range":
-        note = vn_range(rule["min"], rule["max"], group=rule["kind"] != "year")
+        note = vn_range(rule["min"], rule["max"], group=not year, suffix="%" if rule["kind"] == "percent" else "")
     elif code == "not-in-list":
         note = "; ".join(rule["choices"]) if isinstance(rule["choices"], tuple) else ""
     elif code == "required-missing":

@@ -29,3 +29,12 @@ def region_code(value: str) -> str:
         known = ", ".join(f"{c} ({n})" for c, n in REGIONS.items())
         raise ValueError(f"Vùng '{value}' không hợp lệ; dùng một trong các mã: {known}.")
     return code
+
+
+def region_name(value: object) -> str | None:
+    """The Vietnamese name of a region typed as its code ("BTB" -> "Bắc Trung Bộ"), as older
+    templates' dropdown offered it; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    code = _REGION_KEYS.get(fold(value))
+    return REGIONS[code] if code is not None else None

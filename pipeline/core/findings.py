@@ -1,13 +1,15 @@
 """Findings: one catalogue entry per kind of problem (code → level, message template, hint)."""
 
 from __future__ import annotations
-from pipeline.core.states import Level
-from pipeline.text.numbers import vn_number
 
 import string
 from dataclasses import asdict, dataclass
+from decimal import Decimal
+from numbers import Real
 from typing import ClassVar
 
+from pipeline.core.states import Level
+from pipeline.text.numbers import vn_number
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ CATALOGUE: dict[str, Kind] = {
                           "Có thể xã đã dán dữ liệu của xã khác; đề nghị xã kiểm tra lại."),
     "unit-from-name": Kind(Level.INFO, "Đơn vị được xác định theo tên ({note}).",
                            "Lần sau đề nghị xã dùng biểu mẫu điền sẵn mã đơn vị."),
-    "period-mismatch": Kind(Level.ERROR, "File của kỳ {note}, không phải kỳ đang tổng hợp.",
+    "period-mismatch": Kind(Level.ERROR, "File là báo cáo {note}, không phải kỳ đang tổng hợp.",
                             "Có thể xã gửi nhầm file kỳ trước; đề nghị xã gửi file đúng kỳ."),
     "duplicate-file": Kind(Level.WARNING, "Đơn vị gửi nhiều file: {note}.",
                            "Dùng file mới nhất; nếu không đúng, xóa file thừa khỏi thư mục input và chạy lại."),
@@ -53,31 +55,35 @@ CATALOGUE: dict[str, Kind] = {
                           "Không đổi tên trang tính."),
     "column-missing": Kind(Level.ERROR, "Thiếu cột '{note}' trong bảng.",
                            "Không xóa hoặc đổi tên cột; đề nghị xã điền lại vào biểu mẫu gốc."),
-    "row-missing": Kind(Level.ERROR, "Thiếu dòng mã '{note}'.",
+    "row-missing": Kind(Level.ERROR, "Thiếu dòng có mã '{note}'.",
                         "Không xóa dòng trong phụ biểu cố định; đề nghị xã điền lại vào biểu mẫu gốc."),
     "row-unknown": Kind(Level.WARNING, "Dòng có mã '{note}' không có trong biểu mẫu: không được tổng hợp.",
                         "Không chèn dòng hoặc sửa cột Mã trong phụ biểu cố định."),
     "row-inserted": Kind(Level.WARNING, "Dòng chèn thêm không có mã: số liệu của dòng này không được tổng hợp.",
                          "Xóa dòng chèn thêm, ghi số liệu vào đúng dòng có mã."),
-    "merged-cells": Kind(Level.WARNING, "Các ô {note} bị gộp (merge) trong bảng: chỉ đọc được ô đầu tiên.",
+    "merged-cells": Kind(Level.WARNING, "Các ô {note} bị gộp trong bảng: chỉ đọc được ô đầu tiên.",
                          "Bỏ gộp ô (Unmerge) và ghi số liệu vào từng ô."),
     "too-many-findings": Kind(Level.INFO, "Còn {note} phát hiện khác không được liệt kê.",
                               "Sửa các lỗi đã liệt kê rồi kiểm tra lại."),
     # Cells
     "not-a-number": Kind(Level.ERROR, "Giá trị '{value}' không phải là số.", "Ghi số, ví dụ 1234,5 hoặc 96."),
-    "not-integer": Kind(Level.ERROR, "Giá trị {value} phải là số nguyên.", "Ghi số nguyên, không có phần thập phân."),
+    "not-integer": Kind(Level.ERROR, "Giá trị '{value}' không phải là số nguyên.",
+                       "Ghi số nguyên, không có phần thập phân."),
     "out-of-range": Kind(Level.ERROR, "Giá trị {value} nằm ngoài khoảng cho phép ({note}).", "Kiểm tra lại số liệu."),
     "not-in-list": Kind(Level.ERROR, "Giá trị '{value}' không có trong danh sách cho phép ({note}).",
                         "Chọn giá trị trong danh sách thả xuống."),
     "not-a-date": Kind(Level.ERROR, "Giá trị '{value}' không phải là ngày.", "Ghi ngày dạng ngày/tháng/năm."),
-    "required-missing": Kind(Level.ERROR, "Chưa điền '{note}'.", "Điền đủ các ô bắt buộc."),
+    "required-missing": Kind(Level.ERROR, "Chưa điền “{note}”.", "Điền đủ các ô bắt buộc."),
     "too-long": Kind(Level.ERROR, "Nội dung dài {value} ký tự, vượt quá {note} ký tự.", "Rút gọn nội dung."),
-    "duplicate-value": Kind(Level.ERROR, "'{value}' bị trùng trong cột {note}.", "Mỗi dòng một đối tượng, không ghi trùng."),
-    "formula-overwritten": Kind(Level.WARNING, "Ô tự tính có giá trị {value}, nhưng tính lại từ số liệu được {note}.",
-                                "Không gõ đè lên ô tự tính (màu xanh); kiểm tra lại các dòng chi tiết."),
+    "duplicate-value": Kind(Level.ERROR, "'{value}' bị trùng trong cột “{note}”.",
+                           "Mỗi dòng ghi một đối tượng, không ghi trùng."),
+    "formula-overwritten": Kind(Level.WARNING, "Ô tự tính bị gõ đè thành {value}; tính từ số liệu chi tiết "
+                                "được {note}, bảng tổng hợp của huyện dùng số {note}.",
+                                "Xóa số đã gõ để ô (màu xanh) tự tính lại; nếu số gõ đè mới đúng, sửa các "
+                                "dòng chi tiết cho khớp."),
     "assessment-missing": Kind(Level.WARNING, "Chỉ tiêu có kết quả nhưng chưa đánh giá Đạt/Chưa đạt.",
                                "Chọn Đạt hoặc Chưa đạt cho chỉ tiêu."),
-    "threshold-miss": Kind(Level.WARNING, "Tự đánh giá Đạt nhưng kết quả {value} chưa đạt mức {note}.",
+    "threshold-miss": Kind(Level.WARNING, "Tự đánh giá Đạt nhưng kết quả {value} chưa đạt yêu cầu ({note}).",
                            "Kiểm tra lại kết quả hoặc đánh giá của chỉ tiêu."),
     "villages-exceed": Kind(Level.ERROR, "{value} thôn vượt quá số thôn của xã ({note}).",
                             "Kiểm tra số thôn ở trang Thông tin chung và số liệu của dòng này."),
@@ -93,6 +99,55 @@ CATALOGUE: dict[str, Kind] = {
     "value-normalized": Kind(Level.INFO, "{note}", "Lần sau ghi đúng dạng để tránh nhầm lẫn."),
     "text-legacy-font": Kind(Level.INFO, "{note}", "Lần sau gõ bằng bảng mã Unicode (font Times New Roman)."),
 }
+
+
+#: A short Vietnamese name of each kind of finding (the check report shows it beside the code).
+LABELS: dict[str, str] = {
+    "file-skipped": "Không phải bảng tính",
+    "file-lock": "File khóa tạm của Excel",
+    "file-encrypted": "File có mật khẩu",
+    "file-corrupt": "File hỏng",
+    "file-too-large": "File quá lớn",
+    "file-old-format": "File định dạng cũ",
+    "template-unknown": "Không phải biểu mẫu",
+    "template-version": "Biểu mẫu phiên bản khác",
+    "unit-unknown": "Không rõ đơn vị",
+    "unit-mismatch": "Thông tin đơn vị không khớp",
+    "unit-from-name": "Đơn vị nhận theo tên",
+    "period-mismatch": "Sai kỳ báo cáo",
+    "duplicate-file": "Gửi nhiều file",
+    "sheet-missing": "Thiếu trang tính",
+    "sheet-renamed": "Trang tính bị đổi tên",
+    "column-missing": "Thiếu cột",
+    "row-missing": "Thiếu dòng",
+    "row-unknown": "Dòng lạ",
+    "row-inserted": "Dòng chèn thêm",
+    "merged-cells": "Ô bị gộp",
+    "too-many-findings": "Còn phát hiện khác",
+    "not-a-number": "Không phải số",
+    "not-integer": "Không phải số nguyên",
+    "out-of-range": "Ngoài khoảng cho phép",
+    "not-in-list": "Ngoài danh sách chọn",
+    "not-a-date": "Không phải ngày",
+    "required-missing": "Chưa điền",
+    "too-long": "Quá dài",
+    "duplicate-value": "Ghi trùng",
+    "formula-overwritten": "Ô tự tính bị gõ đè",
+    "assessment-missing": "Chưa đánh giá",
+    "threshold-miss": "Đánh giá chưa khớp kết quả",
+    "villages-exceed": "Vượt số thôn",
+    "met-exceeds-total": "Số đạt vượt tổng số",
+    "disbursed-over-plan": "Giải ngân vượt kế hoạch",
+    "drop-vs-last-year": "Kém cùng kỳ năm trước",
+    "negative-debt": "Xử lý vượt số nợ",
+    "value-normalized": "Đã chuẩn hóa giá trị",
+    "text-legacy-font": "Chữ bảng mã cũ",
+}
+
+
+def label(code: str) -> str:
+    """The Vietnamese name of a finding code (the code itself for one without a name yet)."""
+    return LABELS.get(code, code)
 
 
 class _SafeDict(dict):
@@ -126,8 +181,8 @@ class Finding:
              value: object = "", note: object = "", level: str | None = None) -> Finding:
         kind = CATALOGUE[code]
         shown = _show(value)
-        if isinstance(note, (int, float)) and not isinstance(note, bool):  # 12.0 reads "12"
-            note = _show(float(note))
+        if isinstance(note, (Real, Decimal)) and not isinstance(note, bool):  # 12.0 reads "12"
+            note = _show(note)
         return cls(unit_code=unit_code, file=file, sheet=sheet, cell=cell, level=level or kind.level,
                    code=code, message=render(kind.template, value=shown, note=note), hint=kind.hint)
 
@@ -136,7 +191,9 @@ class Finding:
 
 
 def _show(value: object) -> str:
-    if isinstance(value, float):
+    """A value as a message shows it: numbers the Vietnamese way (1.234,5), long text shortened.
+    A year is passed already written (vn_number(..., group=False)), so it never reads 1.990."""
+    if isinstance(value, (Real, Decimal)) and not isinstance(value, bool):
         return vn_number(value)
     text = "" if value is None else str(value)
     return text if len(text) <= 60 else text[:57] + "…"

@@ -6,10 +6,16 @@ from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
+from pipeline.core.states import Level
+
 FONT = "Times New Roman"
 INPUT_FILL = "#FFF9DB"      # pale yellow: a commune types here
 FORMULA_FILL = "#E8F1FB"    # pale blue: computed, locked
 GROUP_FILL = "#F2F2F2"
+#: Marks of the feedback copy and the check report, one per finding level (Lỗi, Cảnh báo, Lưu ý):
+#: strong red, strong orange and lilac, none of them near the form's own pale yellow (input) or
+#: pale blue (computed), so a flagged cell never reads as an ordinary one.
+MARK_FILLS = {Level.ERROR: "#FF7C80", Level.WARNING: "#FFA54F", Level.INFO: "#B19CD9"}
 HEADER_FILL = "#DDE6F0"
 
 #: Excel number formats by value kind.

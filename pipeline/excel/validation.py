@@ -7,7 +7,7 @@ from typing import Any
 
 from pipeline.annexes import Annex, Column, Row
 from pipeline.annexes.model import NUMERIC_KINDS, WHOLE_KINDS
-from pipeline.text.numbers import vn_number, vn_range
+from pipeline.text.numbers import vn_count, vn_range
 
 # Excel's limits on the prompt texts.
 TITLE_MAX = 32
@@ -31,21 +31,24 @@ def _rule(annex: Annex, row: Row | None, col: Column) -> tuple[dict[str, Any], s
             rule = {"validate": validate, "criteria": ">=", "value": lo}
         else:
             return None
-        return rule, f"Nhập {what} {vn_range(lo, hi, group=kind != 'year')}."
+        return rule, f"Nhập {what} {vn_range(lo, hi, group=kind != 'year', suffix='%' if kind == 'percent' else '')}."
     if kind == "date":
         return ({"validate": "date", "criteria": "between", "minimum": date(2000, 1, 1),
                  "maximum": date(2100, 12, 31)}, "Nhập ngày dạng ngày/tháng/năm.")
     max_length = annex.cell_max_length(row, col)
     if kind == "text" and max_length:
         return ({"validate": "length", "criteria": "<=", "value": max_length},
-                f"Tối đa {vn_number(max_length)} ký tự.")
+                f"Tối đa {vn_count(max_length)} ký tự.")
     return None
 
 
 def data_validation_options(annex: Annex, row: Row | None, col: Column) -> dict[str, Any] | None:
     """xlsxwriter ``data_validation`` options for one input cell, or None when anything goes."""
     found = _rule(annex, row, col)
-    hint = (row.hint if row is not None and row.hint else "") or col.hint
+    # A row's hint is about the row's figures: a column of its own (Ghi chú) keeps its own hint.
+    own_text = col.kind == "text"
+    row_hint = row.hint if row is not None and row.hint and not own_text else ""
+    hint = row_hint or col.hint
     if found is None:
         if not hint:
             return None

@@ -25,6 +25,8 @@ def context(settings: Settings, unit: Unit | None) -> WorkbookContext:
         region=settings.region,
         unit=unit,
         parent=registry.name,
+        deadline=settings.deadline,
+        office=settings.office,
     )
 
 

@@ -23,12 +23,14 @@ from pipeline.annexes import Annex, Column, Row
 from pipeline.annexes.compute import compute_fixed, compute_list_row
 from pipeline.annexes.layout import FIRST_DATA_ROW, GROUP_ROW, GUIDE_SHEET, HEADER_ROW, META_KEYS, META_NAMES, META_SHEET
 from pipeline.config.period import Period
+from pipeline.config.regions import REGIONS
 from pipeline.config.registry import Unit
 from pipeline.excel.sheet_layout import (
-    set_page, text_height, write_heading, write_signature, write_title,
+    BLANK_DATE, set_page, text_height, write_heading, write_signature, write_title,
 )
 from pipeline.excel.styles import Styles
 from pipeline.excel.validation import data_validation_options
+from pipeline.text.names import sentence_case, sentence_name, strip_unit_prefix
 
 #: What a commune typed: fixed/key-value annexes {row code: {column key: value}}, list annexes
 #: [{column key: value}, …].
@@ -46,6 +48,24 @@ class WorkbookContext:
     unit: Unit | None = None
     #: The unit that consolidates: "Huyện Thường Xuân", or the province after the 2025 reform.
     parent: str = ""
+    #: When the commune must send the workbook (None: no deadline set).
+    deadline: date | None = None
+    #: The office that receives it: "PHÒNG NÔNG NGHIỆP VÀ PTNT".
+    office: str = ""
+
+    @property
+    def date_line(self) -> str:
+        """ "Thọ Thanh, ngày ..... tháng ..... năm ........": the place is known, the date is not."""
+        if self.unit is None:
+            return BLANK_DATE
+        return BLANK_DATE.replace(".......", self.unit.short_name or strip_unit_prefix(self.unit.name), 1)
+
+    @property
+    def receiver(self) -> str:
+        """Who receives the file, as a sentence names it: "Phòng Nông nghiệp và PTNT huyện …"."""
+        office = sentence_name(self.office) or "cơ quan tổng hợp"
+        parent = self.parent or self.district
+        return f"{office} {parent[:1].lower()}{parent[1:]}".strip() if parent else office
 
     @property
     def authority(self) -> str:
@@ -64,7 +84,7 @@ class WorkbookContext:
             "district": self.district or None,
             "province": self.province,
             "period": str(self.period),
-            "region": self.region,
+            "region": REGIONS.get(self.region, self.region),
         }
         return values[key]
 
@@ -137,7 +157,7 @@ def _write_annex(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookConte
         "style": "Table Style Light 1",
     })
     ws.set_row(HEADER_ROW, 48)
-    end = _write_signature(ws, styles, annex, last + 2)
+    end = _write_signature(ws, styles, annex, last + 2, ctx.date_line)
     _set_page(ws, annex, end)
     ws.freeze_panes(FIRST_DATA_ROW, 2 if annex.kind != "list" else 1)
     ws.protect("", {
@@ -148,8 +168,8 @@ def _write_annex(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookConte
 
 
 def _widths(annex: Annex) -> list[float]:
-    """Column widths; the Mã column widens to its longest row code ("NGAY_CONG", "SO_TC_DAT")."""
-    longest = max((len(r.code) for r in annex.rows), default=0)
+    """Column widths; the Mã column widens to its longest row code ("Ngày công")."""
+    longest = max((len(annex.display_code(r)) for r in annex.rows), default=0)
     return [max(c.width, longest * 1.2 + 1.5) if c.key == "ma" else c.width for c in annex.columns]
 
 
@@ -209,7 +229,7 @@ def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: Workbook
         for j, col in enumerate(annex.columns):
             kind = annex.cell_kind(row, col)
             if col.role == "label":
-                text = {"ma": row.code, "noi_dung": row.label, "dvt": row.unit,
+                text = {"ma": annex.display_code(row), "noi_dung": row.label, "dvt": row.unit,
                         "yeu_cau": row.requirement}.get(col.key, "")
                 ws.write_string(r, j, text, styles.cell(style=row.style, wrap=True,
                                                         kind="text" if col.key != "ma" else "choice"))
@@ -289,12 +309,13 @@ def _validate(ws: Worksheet, r: int, c: int, annex: Annex, row: Row | None, col:
         ws.data_validation(r, c, last_row if last_row is not None else r, c, options)
 
 
-def _write_signature(ws: Worksheet, styles: Styles, annex: Annex, start: int) -> int:
+def _write_signature(ws: Worksheet, styles: Styles, annex: Annex, start: int,
+                     date_line: str = BLANK_DATE) -> int:
     return write_signature(
         ws, styles, _widths(annex), start,
         left=(("NGƯỜI LẬP BIỂU", "bold"), ("(Ký, ghi rõ họ tên)", "italic")),
         right=(("TM. ỦY BAN NHÂN DÂN", "bold"), ("CHỦ TỊCH", "bold"), ("(Ký tên, đóng dấu)", "italic")),
-        balanced=True,
+        date_line=date_line, balanced=True,
     )
 
 
@@ -302,21 +323,29 @@ def _set_page(ws: Worksheet, annex: Annex, last_row: int) -> None:
     set_page(ws, len(annex.columns) - 1, last_row, (GROUP_ROW, HEADER_ROW))
 
 
-GUIDE_LINES = (
-    "1. Biểu mẫu gồm các phụ biểu, mỗi phụ biểu một trang tính (xem danh sách bên dưới).",
-    "2. Chỉ điền vào các ô màu vàng. Ô màu xanh là ô tự tính (tổng, đánh giá tiêu chí, tỷ lệ): "
-    "không gõ đè lên.",
-    "3. Số tiền ghi theo đơn vị triệu đồng. Tỷ lệ ghi số từ 0 đến 100 (ví dụ 96, không ghi 0,96).",
-    "4. Cột Đánh giá chọn Đạt hoặc Chưa đạt trong danh sách thả xuống.",
-    "5. Mã đơn vị, tên đơn vị và kỳ báo cáo đã được điền sẵn: không sửa. Nếu sai, báo lại Phòng "
-    "Nông nghiệp và PTNT để nhận biểu đúng.",
-    "6. Các phụ biểu danh sách (thôn, công trình, sản phẩm OCOP) có sẵn các dòng trống. Nếu cần "
-    "thêm dòng: Review (Xem lại) > Unprotect Sheet (Bỏ bảo vệ trang tính, không có mật khẩu), "
-    "đặt con trỏ ở ô cuối cùng của bảng và nhấn Tab.",
-    "7. Không đổi tên, xóa hoặc thêm trang tính; không chèn cột; không dán cả trang tính từ "
-    "file của xã khác.",
-    "8. Lưu file dạng .xlsx (Excel Workbook) và gửi lại nguyên tên file.",
-)
+def guide_lines(annexes: Mapping[str, Annex], ctx: WorkbookContext) -> tuple[str, ...]:
+    """The numbered instructions of the "Hướng dẫn" sheet."""
+    lists = "; ".join(f"{a.sheet}: {a.blank_rows} dòng" for a in annexes.values()
+                      if a.kind == "list")
+    due = (f"trước ngày {ctx.deadline.strftime('%d/%m/%Y')}" if ctx.deadline
+           else "đúng hạn")
+    return (
+        "1. Biểu mẫu gồm các phụ biểu, mỗi phụ biểu một trang tính (xem danh sách bên dưới).",
+        "2. Chỉ điền vào các ô màu vàng. Ô màu xanh là ô tự tính (tổng, đánh giá tiêu chí, tỷ lệ): "
+        "không gõ đè lên.",
+        "3. Số tiền ghi theo đơn vị triệu đồng. Tỷ lệ ghi số từ 0 đến 100 (ví dụ 96, không ghi 0,96).",
+        "4. Cột Đánh giá chọn Đạt hoặc Chưa đạt trong danh sách thả xuống.",
+        f"5. Mã đơn vị, tên đơn vị và kỳ báo cáo đã được điền sẵn: không sửa. Nếu sai, báo lại "
+        f"{ctx.receiver} để nhận biểu đúng.",
+        f"6. Các phụ biểu danh sách có sẵn dòng trống để điền, không cần chèn thêm dòng ({lists}). "
+        "Điền lần lượt từ dòng đầu; dòng để trống không được tính. Nếu vẫn không đủ dòng: Review "
+        "(Xem lại) > Unprotect Sheet (Bỏ bảo vệ trang tính, không có mật khẩu), đặt con trỏ ở ô "
+        "cuối cùng của bảng và nhấn Tab để thêm dòng.",
+        "7. Không đổi tên, xóa hoặc thêm trang tính; không chèn cột; không dán cả trang tính từ "
+        "file của xã khác.",
+        f"8. Lưu file dạng .xlsx (Excel Workbook), giữ nguyên tên file và gửi cho {ctx.receiver} "
+        f"{due}.",
+    )
 
 
 def _write_guide(ws: Worksheet, styles: Styles, annexes: Mapping[str, Annex],
@@ -327,16 +356,20 @@ def _write_guide(ws: Worksheet, styles: Styles, annexes: Mapping[str, Annex],
     ws.merge_range(1, 0, 1, 1, f"Kỳ báo cáo: {ctx.period.label}"
                    + (f" — Đơn vị: {ctx.unit.name} (mã {ctx.unit.code})" if ctx.unit else ""),
                    styles.centered(italic=True))
+    send = f"Gửi file cho {ctx.receiver}" + (
+        f", hạn gửi: {ctx.deadline.strftime('%d/%m/%Y')}." if ctx.deadline else ".")
+    ws.merge_range(2, 0, 2, 1, send, styles.centered(bold=True))
     wrap = styles.get(text_wrap=True)
-    for i, line in enumerate(GUIDE_LINES):
+    lines = guide_lines(annexes, ctx)
+    for i, line in enumerate(lines):
         ws.merge_range(3 + i, 0, 3 + i, 1, line, wrap)
-        ws.set_row(3 + i, 32)
-    top = 4 + len(GUIDE_LINES)
+        ws.set_row(3 + i, text_height([(line, 114)], chars_per_width=1.1))
+    top = 4 + len(lines)
     ws.write_string(top, 0, "Phụ biểu", styles.header())
     ws.write_string(top, 1, "Trang tính — nội dung", styles.header())
     for i, annex in enumerate(annexes.values(), start=1):
         ws.write_string(top + i, 0, annex.code, styles.cell(kind="choice"))
-        ws.write_string(top + i, 1, f"{annex.sheet} — {annex.title.capitalize()}"
+        ws.write_string(top + i, 1, f"{annex.sheet} — {sentence_case(annex.title)}"
                         + (" (không bắt buộc)" if annex.optional else ""), styles.cell())
     ws.set_landscape()
     ws.set_paper(9)

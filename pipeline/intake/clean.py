@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from pipeline.config.regions import region_name
 from pipeline.intake.cells import CellBlock
 from pipeline.core.findings import Finding
 from pipeline.text.normalize import Parsed, clean_text, parse_choice, parse_number
 from pipeline.intake.read import AnnexRead, xl_rowcol_to_cell
-from pipeline.annexes.model import NUMERIC_KINDS
+from pipeline.annexes.model import NUMERIC_KINDS, WHOLE_KINDS
 from pipeline.annexes.slots import Slots
 from pipeline.core.states import Level
 
@@ -26,11 +27,17 @@ QUIET = frozenset({"text-space"})
 
 def _parse(raw: object, kind: str, choices: tuple[str, ...]) -> Parsed:
     if kind in NUMERIC_KINDS:
-        return parse_number(raw, percent=kind == "percent", integer=kind in ("int", "year"))
+        return parse_number(raw, percent=kind == "percent", integer=kind in WHOLE_KINDS,
+                            year=kind == "year")
     if kind == "choice":
         if isinstance(raw, float) and raw.is_integer():
             raw = str(int(raw))
-        return parse_choice(raw, choices) if choices else clean_text(raw)
+        if not choices:
+            return clean_text(raw)
+        parsed = parse_choice(raw, choices)
+        if not parsed.ok and region_name(raw) in choices:  # a region code of an older template
+            return Parsed(region_name(raw), True, None, None)
+        return parsed
     if kind == "value":
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             return Parsed(float(raw), True, None, None)

@@ -190,7 +190,7 @@ def _identify(result: FileResult, meta: dict[str, str], tt: dict[str, Cell], reg
         result.status = FileState.REFUSED
         cell = tt.get("KY")
         result.add("period-mismatch", sheet=cell.sheet if cell else "", cell=cell.cell if cell else "",
-                   note=", ".join(sorted(wrong)))
+                   note=", ".join(_period_words(p) for p in sorted(wrong)))
         return False
     return True
 
@@ -200,6 +200,12 @@ def _as_period(text: str) -> Period | None:
         return Period.parse(text)
     except PeriodError:
         return None
+def _period_words(text: str) -> str:
+    """ "2023-H2" as a person reads it: "6 tháng cuối năm 2023" (as typed when it is no period)."""
+    try:
+        return Period.parse(text).label
+    except PeriodError:
+        return f"'{text}'"
 
 
 def _guess_unit_from_name(result: FileResult, registry: Registry) -> None:

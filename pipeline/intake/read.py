@@ -30,7 +30,9 @@ HEADER_SEARCH_ROWS = 40
 #: Text that ends an annex's data area: the signature block.
 STOP_WORDS = ("nguoi lap bieu", "tm. uy ban nhan dan", "chu tich", "tm. ubnd")
 STOP_FIRST = frozenset("NnTtCc.")
-SIGNATURE_DATE = re.compile(r"^\.{3,}, ngay \.{3,}")
+#: The date line of a signature block: dots or the place ("Thọ Thanh"), then the day (dots or
+#: the date the signer wrote).
+SIGNATURE_DATE = re.compile(r"^(?:\.{3,}|[^,]{1,60}), ngay (?:\.{3,}|\d{1,2}) thang ")
 BLANK_RUN_END = 6
 
 class Cell(NamedTuple):
@@ -267,8 +269,8 @@ def _rows_match(grid: list[list[Any]], header: int, columns: dict[str, int], ann
     end = min(len(grid), header + 400) if end is None else end
     typed = {line[col] for line in grid[header + 1:end] if len(line) > col}
     found = {_code_text(v) for v in typed if v != ""}
-    wanted = {row.code for row in annex.rows}
-    return len(found & wanted) * 2 >= len(wanted)
+    wanted = {row.code for row in annex.rows} | {annex.display_code(row) for row in annex.rows}
+    return len(found & wanted) * 2 >= len(annex.rows)
 
 
 def _first_key(annex: Annex) -> str:
@@ -308,8 +310,8 @@ def _is_stop_row(row: list[Any]) -> bool:
     for value in row:
         # Cheap filters first (hot loop): every stop text starts with "N", "T", "C" or "."; the
         # words are upper case, the date line starts with dots.
-        if isinstance(value, str) and value[:1] in STOP_FIRST:
-            if value[0] != "." and not value.isupper():
+        if isinstance(value, str) and (value[:1] in STOP_FIRST or ", ng" in value):
+            if value[0] != "." and not value.isupper() and ", ng" not in value:
                 continue
             text = fold(value)
             # Upper case only: TT has a row labelled "Người lập biểu".
@@ -370,10 +372,19 @@ def _read_fixed(grid, annex: Annex, location: Location, data_rows: range, out: A
     sheet = location.sheet
     slot_of, row_of, col_of, raw_of = out.slot, out.row, out.col, out.raw
     seen: set[str] = set()
+    label_col = location.columns.get("noi_dung")
+    group = ""  # the last top-level row: "1" under "II" is "II.1"
     for r in data_rows:
         line = _line(grid, r, width)
         code = _code_text(line[code_col] if line[code_col] != "" else None)
         plan = plans.get(code)
+        if plan is None and code:
+            # The Mã cell shows a display code ("1", "Tổng số") or an older template's code.
+            label = line[label_col] if label_col is not None and label_col < len(line) else ""
+            code = annex.code_of(code, label if isinstance(label, str) else "", group) or code
+            plan = plans.get(code)
+        if plan is not None and "." not in code:
+            group = code
         if plan is None:
             filled = next((c for c in value_cols if line[c] not in ("", None)), None)
             if filled is not None:

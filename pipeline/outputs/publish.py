@@ -37,6 +37,7 @@ def write_outputs(result: RunResult, district: District, out: Path) -> None:
         write_findings_csv(result.findings, stage / names["findings"])
         write_values_csv(result, stage / names["values"])
         feedback = write_feedback(result, stage / FEEDBACK_DIR)
+        result.feedback = feedback
         write_check_report(result, stage / names["report"], feedback)
         write_summary(result, district, stage / names["summary"])
         write_narrative(narrative_facts(result, district), stage / names["narrative"],

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import xlsxwriter
 
 from pipeline.result import RunResult
-from pipeline.excel.styles import Styles
+from pipeline.excel.styles import MARK_FILLS, Styles
+from pipeline.core.findings import label
 from pipeline.core.states import Level
 
-LEVEL_FILL = {Level.ERROR: "#FFC7CE", Level.WARNING: "#F8CBAD", Level.INFO: "#DDEBF7"}
+LEVEL_FILL = MARK_FILLS
 
 
 def write_check_report(result: RunResult, path: Path, feedback: dict[str, str]) -> None:
@@ -55,20 +57,32 @@ def _write_units(ws, styles: Styles, result: RunResult, feedback: dict[str, str]
     _page(ws)
 
 
+#: Columns of the "Phát hiện" sheet: title, width. The code stays, narrow and last, for filtering.
+FINDING_COLUMNS = (("Mã đơn vị", 8), ("Đơn vị", 18), ("File", 22), ("Trang tính", 18), ("Ô", 6),
+                   ("Mức", 9), ("Loại phát hiện", 16), ("Nội dung", 44), ("Cách sửa", 34),
+                   ("Mở ô", 7), ("Mã phát hiện", 11))
+#: Height of one line of 12-point Times New Roman, in points, and characters per unit of width.
+LINE_HEIGHT = 15.75
+CHARS_PER_WIDTH = 0.85
+
+
 def _write_findings(ws, styles: Styles, result: RunResult, feedback: dict[str, str]) -> None:
-    headers = ["Mã đơn vị", "Đơn vị", "File", "Trang tính", "Ô", "Mức", "Mã phát hiện", "Nội dung",
-               "Cách sửa", "Mở ô"]
-    widths = [8, 18, 22, 18, 6, 9, 16, 44, 34, 8]
+    headers = [h for h, _w in FINDING_COLUMNS]
+    widths = [w for _h, w in FINDING_COLUMNS]
     _title(ws, styles, result, "DANH SÁCH PHÁT HIỆN KHI KIỂM TRA BÁO CÁO", len(headers))
     for i, (h, w) in enumerate(zip(headers, widths)):
         ws.set_column(i, i, w)
         ws.write_string(3, i, h, styles.header())
+    ws.set_row(3, row_height(headers, widths))
     names = {u.code: u.name for u in result.settings.registry.units}
     units = {u.unit_code: u.unit_name for u in result.units.itertuples(index=False)}
     findings = sorted(result.findings, key=lambda f: (f.unit_code or "~", f.file,
                                                       Level(f.level).rank, f.sheet, f.cell))
     wrap = styles.cell(wrap=True)
     r = 3
+    if not findings:
+        r += 1
+        ws.merge_range(r, 0, r, len(headers) - 1, NO_FINDINGS, styles.cell(style="group"))
     current = None
     for f in findings:
         key = (f.unit_code, f.file)
@@ -79,20 +93,35 @@ def _write_findings(ws, styles: Styles, result: RunResult, feedback: dict[str, s
             ws.merge_range(r, 0, r, len(headers) - 1, f"{f.unit_code or '—'}  {name}  —  {f.file}",
                            styles.cell(style="group"))
         r += 1
-        ws.set_row(r, None, None, {"level": 1})
         values = [f.unit_code, names.get(f.unit_code, units.get(f.unit_code, "")), f.file, f.sheet,
-                  f.cell, f.level, f.code, f.message, f.hint]
+                  f.cell, f.level, label(f.code), f.message, f.hint]
+        ws.set_row(r, row_height(values, widths), None, {"level": 1})
         for c, v in enumerate(values):
-            fmt = styles.cell(wrap=True) if c != 5 else styles.get(border=1, bg_color=LEVEL_FILL.get(v, "#FFFFFF"))
-            ws.write_string(r, c, str(v or ""), fmt if c != 7 else wrap)
+            fmt = wrap if c != 5 else styles.get(border=1, bg_color=LEVEL_FILL.get(v, "#FFFFFF"))
+            ws.write_string(r, c, str(v or ""), fmt)
         link = feedback.get(f.unit_code) or feedback.get(f.file)
         if link and f.sheet and f.cell:
             ws.write_url(r, 9, f"external:{link}#'{f.sheet}'!{f.cell}", styles.cell(), string="Mở ô")
         else:
             ws.write_blank(r, 9, None, styles.cell())
+        ws.write_string(r, 10, f.code, styles.get(border=1, font_size=9, font_color="#595959"))
     ws.autofilter(3, 0, max(r, 4), len(headers) - 1)
     ws.freeze_panes(4, 0)
     _page(ws)
+
+
+NO_FINDINGS = "Không có phát hiện nào: mọi file đọc được đều đúng biểu mẫu và số liệu hợp lệ."
+
+
+def row_height(values, widths) -> float:
+    """Points a row needs so that its wrapped texts show whole (LibreOffice does not grow a row
+    written with a format on its own, and Excel only on opening)."""
+    lines = 1
+    for value, width in zip(values, widths):
+        per_line = max(int(width * CHARS_PER_WIDTH), 1)
+        lines = max(lines, sum(max(1, math.ceil(len(part) / per_line))
+                               for part in str(value or "").split("\n")))
+    return lines * LINE_HEIGHT + 2
 
 
 def _page(ws) -> None:

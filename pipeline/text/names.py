@@ -71,3 +71,35 @@ def strip_unit_prefix(name: str) -> str:
     if kind is None or rest.replace(" ", "").isdigit():
         return " ".join(unicodedata.normalize("NFC", name).split())
     return rest
+
+
+_VOWELS = frozenset("AĂÂEÊIOÔƠUƯYÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴẮẰẲẴẶẤẦẨẪẬẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ")
+
+
+def sentence_name(name: str) -> str:
+    """An office written in capitals, as a sentence names it: "PHÒNG NÔNG NGHIỆP VÀ PTNT" ->
+    "Phòng Nông nghiệp và PTNT" (the office and its field capitalised, abbreviations kept)."""
+    name = " ".join(name.split())
+    if not name.isupper():
+        return name
+    words = []
+    for i, word in enumerate(name.split()):
+        if not _VOWELS & set(word):  # PTNT, NN&PTNT
+            words.append(word)
+        else:
+            words.append(word.capitalize() if i < 2 else word.lower())
+    return " ".join(words)
+
+
+#: Abbreviations that keep their capitals inside a sentence even though they have vowels.
+ACRONYMS = frozenset({"OCOP", "UBND", "HĐND", "MTQG", "HTX"})
+
+
+def sentence_case(text: str) -> str:
+    """A title in capitals as a sentence: "SẢN PHẨM OCOP" -> "Sản phẩm OCOP"."""
+    words = text.split(" ")
+    out = [w if (w.strip(",.;:()") in ACRONYMS or not _VOWELS & set(w.upper())) and w.isupper()
+           else w.lower() for w in words]
+    first = out[0]
+    out[0] = first[:1].upper() + first[1:]
+    return " ".join(out)

@@ -23,6 +23,7 @@ from typing import Sequence, SupportsFloat, cast
 
 from pipeline.text.fold import SOFT_HYPHEN, fold, remove_invisible
 from pipeline.text.legacy import detect_legacy, tcvn3_to_unicode, vni_to_unicode
+from pipeline.text.numbers import vn_number
 
 # ---------------------------------------------------------------------------
 # Result
@@ -49,7 +50,7 @@ NOTE_CODES: dict[str, str] = {
     "number-from-text": "Số được nhập dưới dạng chữ, đã chuyển thành số",
     "number-ambiguous-separator": "Dấu chấm/dấu phẩy trong số có thể hiểu theo hai cách",
     "percent-sign": "Đã bỏ dấu % (tỷ lệ ghi bằng số từ 0 đến 100)",
-    "percent-from-fraction": "Tỷ lệ nhập dạng phân số (0 < x < 1) đã được đổi sang %",
+    "percent-from-fraction": "Tỷ lệ nhập dạng phân số (lớn hơn 0, nhỏ hơn 1) đã được đổi sang phần trăm",
     "blank-dash": "Dấu gạch ngang được hiểu là ô trống",
     "zero-from-word": "Chữ “không” được hiểu là số 0",
     "not-a-number": "Không phải là số",
@@ -105,8 +106,13 @@ def _quote(raw: object) -> str:
         text = text if len(text) <= _NOTE_QUOTE_MAX else text[: _NOTE_QUOTE_MAX - 1] + "…"
         return f"'{text}'"
     if _is_number(raw):
-        return _format_number(raw)
+        return _note_number(raw)
     return f"'{raw}'"
+
+
+def _note_number(value: object, *, year: bool = False) -> str:
+    """A number as a note shows it to a person: 1.234,5; a year without a thousands dot."""
+    return vn_number(value, 6, group=not year)
 
 
 def _format_number(value: object) -> str:
@@ -149,7 +155,8 @@ _NUMBER_CODE_ORDER = (
 )
 
 
-def parse_number(raw: object, *, percent: bool = False, integer: bool = False) -> Parsed:
+def parse_number(raw: object, *, percent: bool = False, integer: bool = False,
+                 year: bool = False) -> Parsed:
     """Convert a typed number: ``"1.234,5"`` -> 1234.5, ``"90%"`` -> 90, ``7.0`` -> 7.
 
     Args:
@@ -167,9 +174,10 @@ def parse_number(raw: object, *, percent: bool = False, integer: bool = False) -
     if _is_bool(raw):
         return _fail("not-a-number", "Giá trị đúng/sai (TRUE/FALSE) không phải là số; hãy nhập số.")
     if isinstance(raw, str):
-        return _parse_number_text(raw, percent=percent, integer=integer)
+        return _parse_number_text(raw, percent=percent, integer=integer, year=year)
     if isinstance(raw, (datetime, date, time)):
-        return _fail("not-a-number", f"Ô chứa ngày tháng hoặc giờ ({raw}), không phải là số; hãy nhập số.")
+        shown = raw.strftime("%d/%m/%Y") if isinstance(raw, date) else raw.strftime("%H:%M")
+        return _fail("not-a-number", f"Ô chứa ngày tháng hoặc giờ ({shown}), không phải là số; hãy nhập số.")
     number = _decimal_from_number(raw)
     if number is None:
         return _fail("not-a-number", f"{_quote(str(raw))} không phải là số; hãy nhập số.")
@@ -178,7 +186,8 @@ def parse_number(raw: object, *, percent: bool = False, integer: bool = False) -
         return _BLANK
     if number.is_infinite():
         return _fail("not-a-number", "Giá trị vô cùng không phải là số dùng được; hãy nhập số.")
-    return _finish_number(number, raw, percent=percent, integer=integer, codes=[], notes=[])
+    return _finish_number(number, raw, percent=percent, integer=integer, codes=[], notes=[],
+                          year=year)
 
 
 def _decimal_from_number(raw: object) -> Decimal | None:
@@ -197,7 +206,7 @@ def _decimal_from_number(raw: object) -> Decimal | None:
     return None
 
 
-def _parse_number_text(raw: str, *, percent: bool, integer: bool) -> Parsed:
+def _parse_number_text(raw: str, *, percent: bool, integer: bool, year: bool = False) -> Parsed:
     # NFKC turns no-break and thin spaces into plain spaces and full-width digits into ASCII.
     text = remove_invisible(unicodedata.normalize("NFKC", raw), keep_soft_hyphen=False).strip()
     if text and text[0] in _APOSTROPHES:
@@ -231,7 +240,8 @@ def _parse_number_text(raw: str, *, percent: bool, integer: bool) -> Parsed:
     if negative and number:
         number = -number
     return _finish_number(
-        number, raw, percent=percent and not had_percent_sign, integer=integer, codes=codes, notes=notes
+        number, raw, percent=percent and not had_percent_sign, integer=integer, codes=codes, notes=notes,
+        year=year,
     )
 
 
@@ -354,6 +364,7 @@ def _finish_number(
     integer: bool,
     codes: list[str],
     notes: list[str],
+    year: bool = False,
 ) -> Parsed:
     """Apply the percent and integer rules, then build the result and its note."""
     # A fraction 0 < x < 1 in a percent cell is a share typed as a fraction (0,9) or a cell
@@ -376,7 +387,8 @@ def _finish_number(
     if not codes:
         return Parsed(value, True, None, None)
     code = next(c for c in _NUMBER_CODE_ORDER if c in codes)
-    note = f"Đã chuyển {_quote(raw)} thành {_format_number(value)}"
+    source = "chữ " if isinstance(raw, str) else ""
+    note = f"Đã chuyển {source}{_quote(raw)} thành số {_note_number(value, year=year)}"
     if notes:
         note += ": " + "; ".join(notes)
     return Parsed(value, True, note + ".", code)

@@ -52,16 +52,20 @@ def vn_percent(value: object, decimals: int = 1) -> str:
     return f"{vn_number(value, decimals)}%"
 
 
-def vn_range(low: object, high: object, *, group: bool = True) -> str:
-    """Bounds in words: "từ 0 đến 1.000.000", "từ 0 trở lên", "không quá 100"; "" when unbounded.
+def vn_range(low: object, high: object, *, group: bool = True, suffix: str = "", decimals: int = 6) -> str:
+    """Bounds in words: "từ 0 đến 1.000.000", "từ 98% trở lên", "không quá 100"; "" when unbounded.
 
-    A missing bound is None or NaN. ``group=False`` for years (từ 1990 đến 2100).
+    A missing bound is None or NaN. ``group=False`` for years (từ 1990 đến 2100); ``suffix="%"``
+    for rates.
     """
     def given(x: object) -> bool:
         return x is not None and not (isinstance(x, float) and math.isnan(x))
 
+    def show(x: object) -> str:
+        return vn_number(x, decimals, group=group) + suffix
+
     if given(low) and given(high):
-        return f"từ {vn_number(low, group=group)} đến {vn_number(high, group=group)}"
+        return f"từ {show(low)} đến {show(high)}"
     if given(low):
-        return f"từ {vn_number(low, group=group)} trở lên"
-    return f"không quá {vn_number(high, group=group)}" if given(high) else ""
+        return f"từ {show(low)} trở lên"
+    return f"không quá {show(high)}" if given(high) else ""
