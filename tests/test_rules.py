@@ -135,3 +135,33 @@ def test_each_rule_runs_alone_and_on_an_empty_frame(annexes, rule):
     assert list(rule.run(frame.iloc[:0], annexes)) == []
     found = list(rule.run(frame, annexes))
     assert [f.code for f in found] == (["formula-overwritten"] if rule.code == "formula-overwritten" else [])
+
+
+def _money(unit: str, disbursed: list[float], mobilised: dict[str, float]) -> list[tuple]:
+    cells = [(unit, "PB05", str(i), "giai_ngan", "input", v) for i, v in enumerate(disbursed, 1)]
+    return cells + [(unit, "PB04", row, "luy_ke", "input", v) for row, v in mobilised.items()]
+
+
+def test_disbursement_must_match_state_funds_mobilised(annexes):
+    """PB05 (Σ giải ngân) against PB04 NSTW + tỉnh (I.1, I.2, II.1, lũy kế), 5 % or 1 triệu apart."""
+    frame = _frame(
+        _money("10001", [100.0, 200.0], {"I.1": 150.0, "I.2": 0.0, "II.1": 140.0})   # 300 vs 290: ok
+        + _money("10002", [6790.8], {"I.1": 2002.2, "I.2": 0.0, "II.1": 0.0})        # Xuân Cao's old sample
+        + _money("10003", [], {"I.1": 0.0, "II.1": 0.5})                              # under 1 triệu: ok
+        + _money("10004", [400.0], {"I.1": 0.0, "II.2": 400.0})                      # huyện is no state fund
+        + _money("10005", [400.0], {}))                                               # PB04 not filled: not compared
+    found = _found(frame, annexes, "disbursed-vs-mobilised")
+    assert [f.unit_code for f in found] == ["10002", "10004"]
+    first = found[0]
+    assert first.level == Level.WARNING and first.sheet == "PB04"  # at the mobilised cell
+    assert "6.790,8" in first.message and "2.002,2" in first.message
+
+
+def test_drop_vs_last_year_of_a_figure_typed_in_pb01(annexes):
+    """BHYT is typed once (PB01 15.1); PB08 row 8 holds last year's figure: compared across sheets."""
+    cells = [("10001", "PB01", "15.1", "ket_qua", "input", 88.0),
+             ("10001", "PB08", "8", "cung_ky", "input", 90.0),
+             ("10002", "PB01", "15.1", "ket_qua", "input", 92.0),
+             ("10002", "PB08", "8", "cung_ky", "input", 90.0)]
+    found = _found(_frame(cells), annexes, "drop-vs-last-year")
+    assert [(f.unit_code, f.sheet) for f in found] == [("10001", "PB01")]

@@ -175,6 +175,17 @@ class CountOf(Total):
 
 
 @dataclass(frozen=True)
+class CountNumbers(Total):
+    """How many cells of the column hold a number (communes with a recognition year)."""
+
+    def excel(self, rng, cell) -> str:
+        return f"=COUNT({rng(None)})"
+
+    def evaluate(self, values, get) -> object:
+        return sum(1 for v in values(None) if is_number(v))
+
+
+@dataclass(frozen=True)
 class Average(Total):
     """Plain mean of the numbers of the column (average criteria met per commune)."""
 

@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline import TEMPLATE_VERSION, __version__
 from pipeline.annexes import Annex, Column, Row
+from pipeline.annexes.model import Link
 from pipeline.annexes.compute import compute_fixed, compute_list_row
 from pipeline.annexes.layout import FIRST_DATA_ROW, GROUP_ROW, GUIDE_SHEET, HEADER_ROW, META_KEYS, META_NAMES, META_SHEET
 from pipeline.config.period import Period
@@ -110,7 +111,8 @@ def _build(path: Path, annexes: Mapping[str, Annex], ctx: WorkbookContext, data:
     styles = Styles(workbook)
     _write_guide(workbook.add_worksheet(GUIDE_SHEET), styles, annexes, ctx)
     for annex in annexes.values():
-        _write_annex(workbook.add_worksheet(annex.sheet), styles, annex, ctx, data.get(annex.code))
+        _write_annex(workbook.add_worksheet(annex.sheet), styles, annex, ctx, data.get(annex.code),
+                     _Links(annexes, data))
     _write_meta(workbook, workbook.add_worksheet(META_SHEET), ctx)
     workbook.close()
 
@@ -118,8 +120,27 @@ def _build(path: Path, annexes: Mapping[str, Annex], ctx: WorkbookContext, data:
 # Sheets
 
 
+@dataclass(frozen=True)
+class _Links:
+    """Where a linked cell points (another sheet's cell) and the value it shows."""
+
+    annexes: Mapping[str, Annex]
+    data: UnitData
+
+    def formula(self, link: Link) -> str:
+        target = self.annexes[link.annex]
+        row = FIRST_DATA_ROW + [r.code for r in target.rows].index(link.row)
+        col = [c.key for c in target.columns].index(link.column)
+        sheet = target.sheet.replace("'", "''")
+        return f"='{sheet}'!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+
+    def value(self, link: Link) -> object:
+        value = (self.data.get(link.annex) or {}).get(link.row, {}).get(link.column)
+        return "" if value is None else value
+
+
 def _write_annex(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookContext,
-                 data: Any) -> None:
+                 data: Any, links: _Links) -> None:
     ncols = len(annex.columns)
     for i, width in enumerate(_widths(annex)):
         ws.set_column(i, i, width)
@@ -128,7 +149,7 @@ def _write_annex(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookConte
     if annex.kind == "list":
         nrows = _write_list_rows(ws, styles, annex, list(data or []))
     else:
-        nrows = _write_fixed_rows(ws, styles, annex, ctx, data or {})
+        nrows = _write_fixed_rows(ws, styles, annex, ctx, data or {}, links)
     last = FIRST_DATA_ROW + nrows - 1
     ws.add_table(HEADER_ROW, 0, last, ncols - 1, {
         "name": annex.table_name,
@@ -193,7 +214,7 @@ def _addr_fixed(annex: Annex, row: Row) -> Any:
 
 
 def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookContext,
-                      data: Mapping[str, Mapping[str, object]]) -> int:
+                      data: Mapping[str, Mapping[str, object]], links: _Links) -> int:
     values = {r.code: dict(data.get(r.code, {})) for r in annex.rows}
     for row in annex.rows:
         if row.prefill and ctx.prefill(row.prefill) is not None and ctx.locks(row.prefill):
@@ -220,6 +241,11 @@ def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: Workbook
                 ws.write_formula(r, j, text, styles.cell(kind=formula.kind, role="formula",
                                                          style=row.style),
                                  computed[(row.code, col.key)])
+            elif col.key in row.links:
+                link = row.links[col.key]
+                ws.write_formula(r, j, links.formula(link),
+                                 styles.cell(kind=kind, role="formula", style=row.style),
+                                 links.value(link))
             elif col.key in inputs:
                 role = "label" if locked_prefill else "input"
                 _write_value(ws, r, j, values[row.code].get(col.key), kind,

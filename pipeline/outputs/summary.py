@@ -26,10 +26,10 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.district.tables import (
-    CriteriaSummary, District, FundsSummary, OcopSummary,
+    CriteriaSummary, District, FundsSummary, OcopSummary, RecognitionSummary,
 )
 from pipeline.district.table import (
-    Across, Average, Col, CountOf, Sum, Table, Total, Weighted, is_blank, is_number,
+    Across, Average, Col, CountNumbers, CountOf, Sum, Table, Total, Weighted, is_blank, is_number,
 )
 from pipeline.excel.fast_sheet import (
     CellWriter, FormulaSheet, formula_template, formula_writer, value_writer,
@@ -40,6 +40,7 @@ from pipeline.excel.sheet_layout import (
 )
 from pipeline.excel.styles import GROUP_FILL, HEADER_FILL, NUM_FORMATS, Styles
 from pipeline.text.names import strip_unit_prefix
+from pipeline.text.numbers import vn_number
 from pipeline.core.states import UnitStatus
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
@@ -71,6 +72,8 @@ def write_summary(result: RunResult, district: District, path: Path) -> Path:
     _write_status(book, page, district.status)                   # TH00
     for summary in district.criteria:                             # TH01, TH02
         _write_criteria(book, page, summary)
+    if district.recognition is not None:                          # TH10
+        _write_recognition(book, page, district.recognition)
     _write_table_sheet(book, page, district.villages)             # TH03
     _write_funds(book, page, district.funds)                      # TH04
     _write_table_sheet(book, page, district.disbursement)         # TH05
@@ -78,6 +81,8 @@ def write_summary(result: RunResult, district: District, path: Path) -> Path:
     _write_ocop(book, page, district.ocop)                        # TH07
     _write_table_sheet(book, page, district.indicators)           # TH08
     _write_table_sheet(book, page, district.components)           # TH09
+    if district.narrative is not None:                            # TH11
+        _write_table_sheet(book, page, district.narrative)
     _write_details(book, page, district.details)                  # Dữ liệu chi tiết
     book.close()
     return Path(path)
@@ -153,6 +158,33 @@ def _write_bands(ws: Worksheet, page: _Page, summary: CriteriaSummary, placed: _
                      sum(count for _l, count, _n in summary.bands))
     _box(ws, r, 4, r, last, "", page.footer("text"))
     return r + 2
+
+
+def _write_recognition(book: Workbook, page: _Page, summary: RecognitionSummary) -> None:
+    """TH10: the table, then per level the communes recognised (live COUNT) and those proposed."""
+    table = summary.table
+    ws = _add_sheet(book, table.sheet)
+    placed = page.open_sheet(ws, table)
+    styles, last = page.styles, placed.last_col
+    row = placed.end + 1
+    _box(ws, row, 0, row, last, "TỔNG HỢP THEO MỨC ĐẠT CHUẨN", styles.get(bold=True))
+    split = max(4, (last + 4) // 2)
+    heads = ((0, 1, "Mức đạt chuẩn"), (2, 2, "Số xã"), (3, split - 1, "Tên xã đã được công nhận"),
+             (split, last, f"Đề nghị công nhận năm {vn_number(summary.year, group=False)}"))
+    for c0, c1, text in heads:
+        _box(ws, row + 1, c0, row + 1, c1, text, styles.header())
+    ws.set_row(row + 1, 36)
+    r = row + 2
+    for (label, count, names, proposed), key in zip(summary.levels, summary.year_keys):
+        _box(ws, r, 0, r, 1, label, styles.cell(style="total"))
+        ws.write_formula(r, 2, f"=COUNT({_range(placed.first, placed.last, placed.col[key])})",
+                         styles.cell(kind="int"), count)
+        _box(ws, r, 3, r, split - 1, names, styles.cell(wrap=True))
+        _box(ws, r, split, r, last, proposed, styles.cell(wrap=True))
+        ws.set_row(r, _height([(names, page.span_width(placed, 3, split - 1)),
+                               (proposed, page.span_width(placed, split, last))]))
+        r += 1
+    page.close_sheet(ws, placed, r + 1)
 
 
 def _write_table_sheet(book: Workbook, page: _Page, table: Table) -> None:
@@ -555,7 +587,7 @@ def _draw_footer(ws: Worksheet, page: _Page, table: Table, placed: _Placed, r: i
 
 
 def _total_kind(total: Total, col: Col) -> str:
-    if isinstance(total, CountOf):
+    if isinstance(total, (CountOf, CountNumbers)):
         return "int"
     if isinstance(total, Average):
         return "number"
