@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.core.sample import SAMPLE_MESSAGE
 from pipeline.core.states import UnitStatus
 from pipeline.result import RunResult
 
@@ -41,6 +42,9 @@ def print_summary(result: RunResult) -> None:
     print("Tổng: " + ", ".join(f"{k} {_count(v)}" for k, v in tally.items()))
     for label, path in result.outputs.items():
         print(f"{label}: {path}")
+    if getattr(result, "used_samples", False):
+        print()
+        print(SAMPLE_MESSAGE)
 
 
 def _count(n: int) -> str:

@@ -69,6 +69,20 @@ def write_heading(ws: Worksheet, styles: Styles, widths: Sequence[float], author
     merge(ws, 1, right, NATIONAL_MOTTO, styles.centered(bold=True, underline=1))
 
 
+#: Row of the sample-data banner: the empty row between the heading blocks and the title.
+BANNER_ROW = 2
+
+
+def write_banner(ws: Worksheet, styles: Styles, last_col: int, text: str, row: int = BANNER_ROW) -> None:
+    """A red line across the sheet (``text``: the sample-data warning), and on every printed page."""
+    fmt = styles.get(bold=True, font_color="#C00000", align="center", font_size=13)
+    if last_col > 0:
+        ws.merge_range(row, 0, row, last_col, text, fmt)
+    else:
+        ws.write_string(row, 0, text, fmt)
+    ws.set_header(f'&C&"Times New Roman,Bold"&12&KC00000{text}')
+
+
 def write_title(ws: Worksheet, styles: Styles, widths: Sequence[float], title: str, subtitle: str,
                 note: str = "", unit_note: str = "", *, balanced: bool = False) -> None:
     """Rows 4–6: the title, the line under it, then a note (left) and the ĐVT line (right)."""

@@ -26,8 +26,9 @@ from pipeline.annexes.layout import FIRST_DATA_ROW, GROUP_ROW, GUIDE_SHEET, HEAD
 from pipeline.config.period import Period
 from pipeline.config.registry import Unit
 from pipeline.excel.sheet_layout import (
-    set_page, text_height, write_heading, write_signature, write_title,
+    set_page, text_height, write_banner, write_heading, write_signature, write_title,
 )
+from pipeline.core.sample import SAMPLE_BANNER
 from pipeline.excel.styles import Styles
 from pipeline.excel.validation import data_validation_options
 
@@ -47,6 +48,8 @@ class WorkbookContext:
     unit: Unit | None = None
     #: The unit that consolidates: "Huyện Thường Xuân", or the province after the 2025 reform.
     parent: str = ""
+    #: A bundled sample: every sheet says it is sample data.
+    sample: bool = False
 
     @property
     def authority(self) -> str:
@@ -178,6 +181,8 @@ def _write_heading(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookCon
     widths = _widths(annex)
     # Balanced: one wide text column (PB09) must not squeeze the quốc hiệu into a sliver.
     write_heading(ws, styles, widths, ctx.authority, ctx.unit_heading, balanced=True)
+    if ctx.sample:
+        write_banner(ws, styles, len(widths) - 1, SAMPLE_BANNER)
     title = annex.title if annex.code == "TT" else f"Phụ biểu {annex.code[2:]}: {annex.title}"
     write_title(ws, styles, widths, title,
                 f"(Kèm theo Báo cáo kết quả thực hiện Chương trình MTQG xây dựng NTM "
@@ -353,6 +358,8 @@ def _write_guide(ws: Worksheet, styles: Styles, annexes: Mapping[str, Annex],
     ws.merge_range(1, 0, 1, 1, f"Kỳ báo cáo: {ctx.period.label}"
                    + (f" — Đơn vị: {ctx.unit.name} (mã {ctx.unit.code})" if ctx.unit else ""),
                    styles.centered(italic=True))
+    if ctx.sample:
+        write_banner(ws, styles, 1, SAMPLE_BANNER)
     wrap = styles.get(text_wrap=True)
     for i, line in enumerate(GUIDE_LINES):
         ws.merge_range(3 + i, 0, 3 + i, 1, line, wrap)

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from pipeline.core.findings import Finding
+from pipeline.core.sample import SAMPLE_BANNER, sample_name
 from pipeline.result import RunResult
 from pipeline.text.names import ascii_name, strip_unit_prefix
 from pipeline.core.states import Level
@@ -47,16 +48,18 @@ def write_feedback(result: RunResult, folder: Path) -> dict[str, str]:
             continue
         if r.path.suffix.lower() not in EDITABLE:
             continue
-        name = feedback_name(r.unit_code or "", r.unit_name or "", r.file)
+        name = sample_name(feedback_name(r.unit_code or "", r.unit_name or "", r.file),
+                           result.used_samples)
         try:
-            _write_copy(r.path, folder / name, findings)
+            _write_copy(r.path, folder / name, findings,
+                        SAMPLE_BANNER if result.used_samples else None)
         except Exception:  # an unreadable file has its findings in the check report
             continue
         written[r.unit_code or r.file] = f"phan_hoi/{name}"
     return written
 
 
-def _write_copy(source: Path, target: Path, findings: list[Finding]) -> None:
+def _write_copy(source: Path, target: Path, findings: list[Finding], banner: str | None = None) -> None:
     book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=False)
     for f in findings:
         if f.sheet in book.sheetnames and f.cell:
@@ -66,13 +69,13 @@ def _write_copy(source: Path, target: Path, findings: list[Finding]) -> None:
             if cell.comment is not None:
                 text = cell.comment.text + "\n\n" + text
             cell.comment = Comment(text, "Phòng NN&PTNT", width=320, height=140)
-    _write_list(book, findings)
+    _write_list(book, findings, banner)
     tmp = target.with_name(".tmp-" + target.name)
     book.save(tmp)
     tmp.replace(target)
 
 
-def _write_list(book, findings: list[Finding]) -> None:
+def _write_list(book, findings: list[Finding], banner: str | None = None) -> None:
     if LIST_SHEET in book.sheetnames:
         del book[LIST_SHEET]
     ws = book.create_sheet(LIST_SHEET, 0)
@@ -80,7 +83,9 @@ def _write_list(book, findings: list[Finding]) -> None:
     ws["A1"].font = Font(name=FONT, bold=True, size=14)
     ws.append(["Ô được tô màu trong các trang tính: đỏ = Lỗi (không được tổng hợp), vàng = Cảnh báo, "
                "xanh = Lưu ý. Rê chuột vào ô để xem ghi chú."])
-    ws.append([])
+    ws.append([banner] if banner else [])  # a sample run's copies say so
+    if banner:
+        ws["A3"].font = Font(name=FONT, bold=True, size=13, color="C00000")
     ws.append(["STT", "Mức", "Trang tính", "Ô", "Nội dung", "Cách sửa"])
     for cell in ws[4]:
         cell.font = Font(name=FONT, bold=True)

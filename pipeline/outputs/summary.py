@@ -36,9 +36,11 @@ from pipeline.excel.fast_sheet import (
 )
 from pipeline.result import RunResult
 from pipeline.excel.sheet_layout import (
-    BLANK_DATE, line_chars, set_page, text_height, write_heading, write_signature, write_title,
+    BLANK_DATE, line_chars, set_page, text_height, write_banner, write_heading, write_signature,
+    write_title,
 )
 from pipeline.excel.styles import GROUP_FILL, HEADER_FILL, NUM_FORMATS, Styles
+from pipeline.core.sample import SAMPLE_BANNER
 from pipeline.text.names import strip_unit_prefix
 from pipeline.text.numbers import vn_number
 from pipeline.core.states import UnitStatus
@@ -320,6 +322,8 @@ class _Page:
             ws.set_column(i, i, w)
         write_heading(ws, self.styles, widths, self.settings.authority, self.settings.office,
                       balanced=True)
+        if self.result.used_samples:
+            write_banner(ws, self.styles, len(widths) - 1, SAMPLE_BANNER)
         title = f"Biểu {table.code}: {table.title}" if table.code else table.title
         write_title(ws, self.styles, widths, title,
                     f"(Kèm theo Báo cáo kết quả thực hiện Chương trình MTQG xây dựng NTM "
