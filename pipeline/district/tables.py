@@ -924,5 +924,6 @@ def details_table(src: Source) -> Table:
     return Table(
         code="", sheet=DETAILS_SHEET, title=DETAILS_TITLE, columns=columns,
         rows=pd.DataFrame(records, columns=["label", "state", *(c.key for c in columns)]),
-        note="Mỗi dòng một ô số liệu của xã đã được dùng (ô có Lỗi không có ở đây).",
+        note="Mỗi dòng một ô số liệu của xã đã được dùng (ô có Lỗi không có ở đây). Trang này để tra "
+             "cứu trên máy, không in.",
     ).finish()
