@@ -44,6 +44,9 @@ FUNDERS = ("Đầu tư phát triển", "Sự nghiệp")
 STATE_FUNDS = ("I.1", "I.2", "II.1")   # NSTW and tỉnh, compared with PB05
 #: PB08 rows that repeat a PB01 indicator: typed once, in PB01's "Kết quả kỳ báo cáo".
 SHARED = {"8": "15.1", "13": "10.1", "14": "11.1"}
+#: (unit index, criterion): a criterion lost since 31/12 last year, and one gained.
+LOST, GAINED = (1, 19), (3, 14)
+TARGET_TEXT = "Hoàn thành quy hoạch chi tiết trong quý IV/2024."
 #: PB11 sections (row codes of the narrative annex).
 SECTIONS = ("VB", "BCD", "TT", "KQ", "HC", "NN", "KN")
 
@@ -87,6 +90,21 @@ def unit_data(annexes, i: int, code: str) -> dict:
     for row, item in SHARED.items():  # the figure is typed where PB01 asks for it
         data["PB01"][item] = {**data["PB01"].get(item, {}), "ket_qua": data["PB08"][row]["thuc_hien"]}
     data["PB08"][SECURE_VILLAGES_ROW]["thuc_hien"] = villages - i % 2   # ≤ villages (a rule)
+    for row, values in data["PB08"].items():   # better than last year; the plan ahead
+        worse = 1 if row == "14" else -1           # poverty: lower is better
+        counted = annexes["PB08"].row(row).aggregate == "sum"
+        values |= {"cung_ky": values["thuc_hien"] + worse,
+                   "ke_hoach": 2 * values["thuc_hien"] if counted else min(100, values["thuc_hien"] + 1)}
+    for k, product in enumerate(data["PB07"]):
+        product["nam_cong_nhan"] = 2024 if k == 0 else 2023   # one new product this year
+    if i == LOST[0]:    # met criterion LOST[1] at 31/12 last year, no longer
+        for code in criterion_rows(annexes["PB01"])[LOST[1] - 1].formulas["danh_gia"].rows:
+            data["PB01"][code]["danh_gia_truoc"] = MET
+    if i == GAINED[0]:  # did not meet criterion GAINED[1] at 31/12 last year
+        first = criterion_rows(annexes["PB01"])[GAINED[1] - 1].formulas["danh_gia"].rows[0]
+        data["PB01"][first]["danh_gia_truoc"] = NOT_MET
+    if i == 0:
+        data["PB01"]["1"] = {"ke_hoach": TARGET_TEXT}
     if i % 2 == 0:
         data["PB02"] = criteria_data(annexes["PB02"], i % 7)
     if code == BROKEN:
@@ -365,7 +383,7 @@ def expected_criteria(expect, annex_code: str, targets) -> dict[str, list[str | 
     annex = expect.annexes[annex_code]
     out = {}
     for u, target in targets.items():
-        values = {code: row["danh_gia"] for code, row in expect.data[u][annex_code].items()}
+        values = {code: row.get("danh_gia") for code, row in expect.data[u][annex_code].items()}
         statuses = []
         for row in criterion_rows(annex):
             got = [values.get(c) if values.get(c) in (MET, NOT_MET) else None
@@ -491,6 +509,77 @@ def test_leadership_difficulties_and_proposals_grouped_by_commune(book, expect):
             assert ws.cell(band + 1 + k, 2).value == expect.names[u]
         for u in expect.reported:
             assert f"{code} của đơn vị {u}.\n- Ý thứ hai." in texts
+
+
+def _block(ws, caption: str) -> int:
+    """Row of a block's caption (a table drawn under another on the same sheet)."""
+    return next(r for r in range(1, ws.max_row + 1)
+                if any(c.value == caption for c in ws[r]))
+
+
+def test_key_indicators_against_last_year_and_the_plan(book, expect):
+    ws = sheet(book, "TH08")
+    top = _block(ws, "B. SO SÁNH VỚI CÙNG KỲ NĂM TRƯỚC VÀ KẾ HOẠCH NĂM (TOÀN HUYỆN)")
+    pb08 = expect.annexes["PB08"]
+    for r in pb08.rows:
+        if r.aggregate != "sum":
+            continue
+        (row,) = [k for k in range(top, ws.max_row + 1) if ws.cell(k, 2).value == r.label]
+        now = sum(expect.data[u]["PB08"][r.code]["thuc_hien"] for u in expect.reported)
+        values = [ws.cell(row, c).value for c in range(3, 9)]
+        assert values == [r.unit, now, now - len(expect.reported), len(expect.reported), 2 * now,
+                          approx(50)], r.code
+
+
+def test_funds_against_the_annual_plan(book, expect):
+    ws = sheet(book, "TH04")
+    top = _block(ws, "D. TỔNG VỐN HUY ĐỘNG SO VỚI KẾ HOẠCH NĂM")
+    for u in expect.reported:
+        (row,) = [k for k in range(top, ws.max_row + 1) if ws.cell(k, 2).value == expect.names[u]]
+        pb04 = expect.data[u]["PB04"]
+        plan = sum(pb04[c]["ke_hoach"] for c in SOURCES)
+        to_date = sum(pb04[c]["luy_ke"] for c in SOURCES)
+        assert [ws.cell(row, c).value for c in (3, 4, 5)] == [
+            approx(plan), approx(to_date), approx(round(to_date / plan * 100, 1))]
+
+
+def test_criteria_gained_and_lost_since_last_year(book, expect):
+    ws = sheet(book, "TH01")
+    gained, lost = header_col(ws, "Đạt thêm"), header_col(ws, "Không còn đạt")
+    units = {i: u for u, i in expect.index.items()}
+    assert ws.cell(unit_row(ws, expect.names[units[LOST[0]]]), lost).value == str(LOST[1])
+    assert ws.cell(unit_row(ws, expect.names[units[GAINED[0]]]), gained).value == str(GAINED[1])
+    others = [u for u in expect.reported if expect.index[u] not in (LOST[0], GAINED[0])]
+    assert all(ws.cell(unit_row(ws, expect.names[u]), lost).value is None for u in others)
+    heading = _block(ws, "XÃ CÓ TIÊU CHÍ KHÔNG CÒN ĐẠT SO VỚI 31/12 NĂM TRƯỚC")
+    listed = [c.value for c in ws[heading + 1] if c.value]
+    assert listed == [f"- {expect.names[units[LOST[0]]]} (tiêu chí {LOST[1]})"]
+
+
+def test_new_ocop_products_and_disbursement_by_component(book, expect):
+    ws = sheet(book, "TH07")
+    new_col = header_col(ws, "Trong đó: công nhận mới năm 2024")
+    for u in expect.reported:
+        has = expect.index[u] % 3 > 0
+        assert ws.cell(unit_row(ws, expect.names[u]), new_col).value == int(has)
+    ws = sheet(book, "TH05")
+    top = _block(ws, "B. THEO NỘI DUNG THÀNH PHẦN")
+    works = [(expect.index[u], k) for u in expect.reported for k in range(expect.index[u] % 3)]
+    rows = {ws.cell(r, 2).value: r for r in range(top, ws.max_row + 1)}
+    second = next(label for label in rows if isinstance(label, str) and label.startswith("Nội dung 2:"))
+    assert [ws.cell(rows[second], c).value for c in (3, 4, 5)] == [
+        len(works), approx(sum(100 * (k + 1) + i for i, k in works)),
+        approx(sum(50 * (k + 1) for _i, k in works))]
+    first = next(label for label in rows if isinstance(label, str) and label.startswith("Nội dung 1:"))
+    assert ws.cell(rows[first], 3).value == 0
+
+
+def test_next_period_targets_by_commune(book, expect):
+    ws = sheet(book, "TH12")
+    units = {i: u for u, i in expect.index.items()}
+    band = _block(ws, expect.names[units[0]])
+    assert ws.cell(band + 1, 2).value.startswith("Tiêu chí 1:")
+    assert TARGET_TEXT in [c.value for c in ws[band + 1]]
 
 
 def test_component_texts_stay_text_and_funds_add_up(run, book, expect):

@@ -92,6 +92,29 @@ class SumColumns(Formula):
 
 
 @dataclass(frozen=True)
+class Change(Formula):
+    """``now`` minus ``before`` in the same row, blank unless both are there (change against the
+    same period last year: an unknown last year is no change)."""
+
+    now: str
+    before: str
+    kind = "number"
+
+    def excel(self, addr) -> str:
+        a, b = addr(None, self.now), addr(None, self.before)
+        return f'=IF(OR(NOT(ISNUMBER({a})),NOT(ISNUMBER({b}))),"",{a}-{b})'
+
+    def evaluate(self, get) -> object:
+        a, b = get(None, self.now), get(None, self.before)
+        if not (is_number(a) and is_number(b)):
+            return ""
+        return _tidy(float(a) - float(b))
+
+    def sources(self):
+        return ((None, self.now), (None, self.before))
+
+
+@dataclass(frozen=True)
 class CountText(Formula):
     """How many of adjacent columns ``cols`` of the row hold ``text`` (criteria met)."""
 

@@ -14,7 +14,7 @@ state ("Chưa nộp", or why its file was not used) across the row, never zeros.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,10 @@ from pipeline.annexes import Annex, load_annexes
 from pipeline.annexes.compute import compute_fixed_many
 from pipeline.annexes.formulas import AllMet, CountMet, RowRatio, SumRows
 from pipeline.annexes.model import MET
+from pipeline.district.comparisons import (
+    CriteriaChange, criteria_change, disbursement_by_component, funds_against_plan,
+    indicator_comparison, new_products, targets_table,
+)
 from pipeline.district.table import (
     ERROR_MARK, Across, Average, Band, Col, CountNumbers, CountOf, CountText, Footer, Sum,
     SumColumns, Table,
@@ -45,6 +49,8 @@ INVALID_NOTE = "Số liệu chưa hợp lệ, đã đề nghị xã sửa"
 #: Lower bounds of the criteria bands under "all criteria met": 15–18, 10–14, 5–9, then "dưới 5".
 BAND_FLOORS = (15, 10, 5)
 CURRENT, PREVIOUS = "danh_gia", "danh_gia_truoc"
+#: Band over TH01's columns of criteria gained and lost since 31/12 last year.
+CHANGE_BAND = "Tiêu chí so với 31/12 năm trước"
 #: PB04 value columns shown at district level, one table each (the annual plan is left out).
 FUND_COLUMNS = ("thuc_hien", "luy_ke")
 #: PB08 value column shown at district level.
@@ -64,6 +70,8 @@ class CriteriaSummary:
     bands: list[tuple[str, int, str]]
     #: Number of criteria in the set (19 for QĐ 318/QĐ-TTg).
     criteria: int
+    #: "Xã A (tiêu chí 5, 17)": communes that met a criterion at 31/12 last year and no longer do.
+    lost: list[str] = field(default_factory=list)
     band_key: str = "xep_loai"
     count_key: str = "so_tc"
 
@@ -77,6 +85,8 @@ class FundsSummary:
     #: Top-level sources: (label, the table columns they add up).
     sources: list[tuple[str, tuple[str, ...]]]
     total_key: str
+    #: Per commune: annual plan, mobilised since January, % of the plan.
+    plan: Table | None = None
 
 
 @dataclass
@@ -103,6 +113,12 @@ class District:
     details: Table
     recognition: RecognitionSummary | None = None
     narrative: Table | None = None
+    #: TH08 B: district figures against the same period last year and the annual plan.
+    indicator_comparison: Table | None = None
+    #: TH05 B: disbursement by nội dung thành phần.
+    disbursement_components: Table | None = None
+    #: TH12: each commune's targets for the next period.
+    targets: Table | None = None
 
 
 def build_district(result: RunResult) -> District:
@@ -121,6 +137,10 @@ def build_district(result: RunResult) -> District:
         details=details_table(src),
         recognition=recognition_table(src),
         narrative=narrative_table(src),
+        indicator_comparison=indicator_comparison(src, src.annex("TH08"), src.annexes["TT"]),
+        disbursement_components=disbursement_by_component(src, src.annex("TH05"),
+                                                          src.annex("TH09")),
+        targets=targets_table(src, [a for a in src.annexes.values() if _criteria_rows(a)]),
     )
 
 
@@ -398,9 +418,12 @@ def criteria_table(src: Source, annex: Annex) -> CriteriaSummary:
             groups=(count_row.label,), formula=CountText(tuple(keys), MET)),
         Col("xep_loai", "Phân loại", kind="choice", width=13,
             formula=Band("so_tc", bands, below)),
+        Col("tang", "Đạt thêm", kind="text", width=10, wrap=True, groups=(CHANGE_BAND,)),
+        Col("giam", "Không còn đạt", kind="text", width=10, wrap=True, groups=(CHANGE_BAND,)),
         _note_col(18),
     ]
-    rows = src.base([*keys, "so_tc_truoc"])
+    rows = src.base([*keys, "so_tc_truoc", "tang", "giam"])
+    change = CriteriaChange({}, {})
     inputs = src.cells(annex, [CURRENT, PREVIOUS])
     inputs = inputs[_filled_inputs(inputs)]
     active = src.active()
@@ -427,6 +450,12 @@ def criteria_table(src: Source, annex: Annex) -> CriteriaSummary:
             counts = computed[(count_row.code, PREVIOUS)].reindex(index)
             with_previous = [u for u in filled if u in previous]
             rows.loc[with_previous, "so_tc_truoc"] = [int(v) for v in counts[with_previous]]
+            now = {row.code: dict(zip(filled, rows.loc[filled, key])) for key, row in zip(keys, criteria)}
+            before = {row.code: computed[(row.code, PREVIOUS)].reindex(index).to_dict()
+                      for row in criteria}
+            change = criteria_change(now, before, with_previous)
+            for key, found in (("tang", change.gained), ("giam", change.lost)):
+                rows.loc[with_previous, key] = [", ".join(found[u]) or None for u in with_previous]
     rows = _with_notes(rows, src.notes(annex, [CURRENT, PREVIOUS]))
     table = Table(
         code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
@@ -444,7 +473,7 @@ def criteria_table(src: Source, annex: Annex) -> CriteriaSummary:
     summary = [(label, int((active["xep_loai"] == label).sum()),
                 ", ".join(active.loc[active["xep_loai"] == label, "label"]))
                for label in [b for _low, b in bands] + [below]]
-    return CriteriaSummary(table, summary, len(criteria))
+    return CriteriaSummary(table, summary, len(criteria), change.lost_lines(dict(src.units)))
 
 
 # TH03
@@ -653,7 +682,8 @@ def funds_tables(src: Source) -> FundsSummary:
                    f"tổng xã tự tính). “{ERROR_MARK}”: {INVALID_NOTE.lower()}.",),
         ).finish())
     sources = [(f"{c}. {annex.row(c).label}", tuple(_leaves(c, parts))) for c in parts[root]]
-    return FundsSummary(tables, [c.title for c in value_columns], sources, root)
+    return FundsSummary(tables, [c.title for c in value_columns], sources, root,
+                        funds_against_plan(src, annex))
 
 
 # TH05, TH06
@@ -728,17 +758,22 @@ def ocop_tables(src: Source) -> OcopSummary:
         mine = [r["so_sao"] for r in records_of.get(unit, [])]
         for key, s in star_of.items():
             found[key].append(int(sum(1 for v in mine if is_number(v) and v == s)))
+    year = src.result.period.year
+    new = new_products(src, annex, year)
+    found["moi"] = [new.get(unit, 0) for unit in active]
     _set_rows(rows, active, found)
     rows = _with_notes(rows, src.notes(annex))
-    band = "Số sản phẩm theo hạng sao"
+    band = "Số sản phẩm theo hạng sao (lũy kế)"
     stars_table = Table(
         code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
         columns=(*(Col(k, f"{s} sao", kind="int", groups=(band,), width=9) for k, s in star_of.items()),
                  Col("tong", "Tổng số", kind="int", groups=(band,), width=10,
                      formula=SumColumns(tuple(star_of))),
+                 Col("moi", f"Trong đó: công nhận mới năm {vn_year(year)}", kind="int", width=13,
+                     wrap=True),
                  _note_col(20)),
         rows=rows, caption=f"A. {band.upper()}",
-        footers=(Footer(src.total_label, {k: Sum() for k in [*star_of, "tong"]}),),
+        footers=(Footer(src.total_label, {k: Sum() for k in [*star_of, "tong", "moi"]}),),
     ).finish()
     names = dict(src.units)
     bad = {(r.unit_code, r.row_code, r.column) for r in src.cells(annex, rejected=True).itertuples()}

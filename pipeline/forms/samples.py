@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipeline.annexes import Annex
+from pipeline.annexes.formulas import AllMet
 from pipeline.annexes.model import MET, NOT_MET
 from pipeline.annexes.pb07 import GROUPS, OWNER_KINDS
 from pipeline.annexes.pb08 import SHARED
@@ -52,6 +53,10 @@ THO_THANH_COMPONENTS = {
 THO_THANH_INDICATORS = {
     "1": 7, "2": 800, "3": 8, "4": 14, "5": 100, "6": 100, "7": 96, "9": 90, "10": 100, "12": 7,
 }
+#: The seed's plan for NTM nâng cao (Phần thứ hai, 2.), written against each criterion not yet met.
+THO_THANH_NANG_CAO = ("Duy trì các tiêu chí NTM nâng cao đã đạt được hoàn thành các tiêu chí chưa "
+                      "đạt đề nghị cấp trên xem xét, công nhận xã đạt chuẩn nông thôn mới nâng cao "
+                      "vào năm 2025.")
 #: PB01 indicator results of the seed report (the commune meets them all).
 THO_THANH_CRITERIA = {"15.1": 90, "17.1": 100}
 
@@ -102,6 +107,30 @@ def _spread(data: dict, annex: Annex, rng: random.Random) -> dict:
         if item.unit.strip() == "%":
             moved = min(100.0, moved)
         data[indicator] = {**data[indicator], "ket_qua": round(max(0.5, moved), 1)}
+    return data
+
+
+#: Targets a commune writes for a criterion it has not met yet ("Kế hoạch kỳ tới").
+TARGETS = ("Phấn đấu hoàn thành trong quý IV/2024.", "Hoàn thành trong năm 2025.",
+           "Tranh thủ nguồn vốn lồng ghép, phấn đấu đạt cuối năm 2024.",
+           "Vận động nhân dân đóng góp, hoàn thành trước 31/12/2024.")
+
+
+def _history(data: dict, annex: Annex, rng: random.Random) -> dict:
+    """31/12 last year, and the next period's target: most criteria as now; sometimes one was
+    reached this period (its indicators not met before) or lost (all met before)."""
+    criteria = [r for r in annex.rows if isinstance(r.formulas.get("danh_gia"), AllMet)]
+    met = [r for r in criteria if all(data.get(c, {}).get("danh_gia") == MET
+                                      for c in r.formulas["danh_gia"].rows)]
+    missed = [r for r in criteria if r not in met]
+    if met and rng.random() < 0.5:
+        first = met[rng.randrange(len(met))].formulas["danh_gia"].rows[0]
+        data[first] = {**data[first], "danh_gia_truoc": NOT_MET}
+    if missed and rng.random() < 0.25:
+        for code in missed[rng.randrange(len(missed))].formulas["danh_gia"].rows:
+            data[code] = {**data.get(code, {}), "danh_gia_truoc": MET}
+    for row in missed:
+        data[row.code] = {**data.get(row.code, {}), "ke_hoach": rng.choice(TARGETS)}
     return data
 
 
@@ -245,7 +274,8 @@ def synthetic_data(unit: Unit, annexes: Mapping[str, Annex], region: str) -> dic
     # New fields draw from their own stream, so adding one does not reshuffle the older figures.
     extra = random.Random(f"{unit.code}-2")
     info = _info(unit, villages, households, households * rng.randint(38, 46) // 10)
-    criteria = _spread(_criteria(annexes["PB01"], rng, 0.9, region), annexes["PB01"], extra)
+    criteria = _history(_spread(_criteria(annexes["PB01"], rng, 0.9, region), annexes["PB01"], extra),
+                        annexes["PB01"], extra)
     village_rows = _villages(rng, villages, extra)
     funds = _funds(rng)
     works = _works(rng, unit)
@@ -285,7 +315,7 @@ def tho_thanh_data(annexes: Mapping[str, Annex], region: str) -> dict[str, Any]:
         | {"NGUOI_LAP": {"gia_tri": "Cán bộ phụ trách NTM"}},
         # A commune already NTM: every criterion met (the report works toward NTM nâng cao).
         "PB01": _with_results(_criteria(annexes["PB01"], rng, 1.0, region), THO_THANH_CRITERIA),
-        "PB02": _criteria(annexes["PB02"], rng, 0.7, region),
+        "PB02": _proposed(_criteria(annexes["PB02"], rng, 0.7, region), annexes["PB02"]),
         # Thôn 1 meets 15/15 but has no decision yet: proposed for Quý III/2024, not recognised.
         "PB03": [{"ten_thon": "Thôn 1", "so_tc_dat": 15, "tong_tc": 15, "du_kien": "Quý III/2024",
                   "ghi_chu": "Đề nghị UBND huyện công nhận; các thôn khác hoàn thành 1-2 tiêu chí"}],
@@ -306,6 +336,16 @@ def tho_thanh_data(annexes: Mapping[str, Annex], region: str) -> dict[str, Any]:
         "PB11": {code: {"noi_dung_bc": "\n".join(paragraphs)}
                  for code, paragraphs in THO_THANH_SECTIONS.items()},
     }
+
+
+def _proposed(data: dict, annex: Annex) -> dict:
+    """NTM nâng cao targets of the seed: complete what is missing, be recognised in 2025."""
+    for row in annex.rows:
+        rule = row.formulas.get("danh_gia")
+        if isinstance(rule, AllMet) and not all(data.get(c, {}).get("danh_gia") == MET
+                                                for c in rule.rows):
+            data[row.code] = {**data.get(row.code, {}), "ke_hoach": THO_THANH_NANG_CAO}
+    return data
 
 
 def _with_results(data: dict, results: Mapping[str, float]) -> dict:

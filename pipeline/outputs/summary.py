@@ -86,13 +86,17 @@ def write_summary(result: RunResult, district: District, path: Path) -> Path:
         _write_recognition(book, page, district.recognition)
     _write_table_sheet(book, page, district.villages)             # TH03
     _write_funds(book, page, district.funds)                      # TH04
-    _write_table_sheet(book, page, district.disbursement)         # TH05
+    _write_table_sheet(book, page, district.disbursement,         # TH05
+                       district.disbursement_components)
     _write_table_sheet(book, page, district.debt)                 # TH06
     _write_ocop(book, page, district.ocop)                        # TH07
-    _write_table_sheet(book, page, district.indicators)           # TH08
+    _write_table_sheet(book, page, district.indicators,           # TH08
+                       district.indicator_comparison)
     _write_table_sheet(book, page, district.components)           # TH09
     if district.narrative is not None:                            # TH11
         _write_table_sheet(book, page, district.narrative)
+    if district.targets is not None:                              # TH12
+        _write_table_sheet(book, page, district.targets)
     _write_details(book, page, district.details)                  # Dữ liệu chi tiết
     book.close()
     return Path(path)
@@ -126,6 +130,8 @@ def _write_criteria(book: Workbook, page: _Page, summary: CriteriaSummary) -> No
     ws = _add_sheet(book, table.sheet)
     placed = page.open_sheet(ws, table)
     row = _write_bands(ws, page, summary, placed, placed.end + 1)
+    row = _write_lines(ws, page, row, "XÃ CÓ TIÊU CHÍ KHÔNG CÒN ĐẠT SO VỚI 31/12 NĂM TRƯỚC",
+                       summary.lost or ["Không có."], placed.widths)
     chart = book.add_chart({"type": "bar"})
     chart.add_series({
         "name": "Số tiêu chí đạt",
@@ -142,6 +148,17 @@ def _write_criteria(book: Workbook, page: _Page, summary: CriteriaSummary) -> No
                       "num_font": CHART_FONT})
     chart.set_legend({"none": True})
     page.close_sheet(ws, placed, row, chart, max(CHART_HEIGHT, 26 * len(table.rows) + 90))
+
+
+def _write_lines(ws: Worksheet, page: _Page, row: int, heading: str, lines: Sequence[str],
+                 widths: Sequence[float]) -> int:
+    """A bold heading and one wrapped line per item, on the first printed page's columns."""
+    first, last = page.text_first, min(len(widths) - 1, page.text_last)
+    _box(ws, row, first, row, last, heading, page.styles.get(bold=True))
+    for i, line in enumerate(lines, start=1):
+        _box(ws, row + i, first, row + i, last, f"- {line}", page.styles.get(text_wrap=True))
+        ws.set_row(row + i, _height([(line, sum(widths[first:last + 1]))]))
+    return row + len(lines) + 2
 
 
 def _write_bands(ws: Worksheet, page: _Page, summary: CriteriaSummary, placed: _Placed,
@@ -197,11 +214,15 @@ def _write_recognition(book: Workbook, page: _Page, summary: RecognitionSummary)
     page.close_sheet(ws, placed, r + 1)
 
 
-def _write_table_sheet(book: Workbook, page: _Page, table: Table) -> None:
-    """A sheet holding one table and nothing else (TH03, TH05, TH06, TH08, TH09)."""
+def _write_table_sheet(book: Workbook, page: _Page, table: Table, *more: Table | None) -> None:
+    """A sheet holding one table, and the tables ``more`` under it (TH03, TH05, TH06, TH08 …)."""
     ws = _add_sheet(book, table.sheet)
-    placed = page.open_sheet(ws, table)
-    page.close_sheet(ws, placed, placed.end + 1)
+    more = tuple(t for t in more if t is not None)
+    placed = page.open_sheet(ws, table, widths_from=more)
+    end = placed.end
+    for other in more:
+        end = _draw_table(ws, page, other, end + 1, autofilter=False).end
+    page.close_sheet(ws, placed, end + 1)
 
 
 def _write_funds(book: Workbook, page: _Page, funds: FundsSummary) -> None:
@@ -212,6 +233,8 @@ def _write_funds(book: Workbook, page: _Page, funds: FundsSummary) -> None:
     for table in more:
         blocks.append(_draw_table(ws, page, table, blocks[-1].end + 1, autofilter=False))
     row, source_rows = _write_sources(ws, page, funds, blocks, blocks[-1].end + 1)
+    if funds.plan is not None:
+        row = _draw_table(ws, page, funds.plan, row, autofilter=False).end + 1
     chart = book.add_chart({"type": "column"})
     chart.add_series({
         "name": funds.titles[0],
