@@ -165,3 +165,17 @@ def test_drop_vs_last_year_of_a_figure_typed_in_pb01(annexes):
              ("10002", "PB08", "8", "cung_ky", "input", 90.0)]
     found = _found(_frame(cells), annexes, "drop-vs-last-year")
     assert [(f.unit_code, f.sheet) for f in found] == [("10001", "PB01")]
+
+
+def test_a_recognition_year_without_its_decision_is_noted(annexes):
+    cells = [("10001", "PB10", "NTM", "nam_cong_nhan", "input", 2019),
+             ("10001", "PB10", "NTM", "so_qd", "input", "1234/QĐ-UBND"),
+             ("10001", "PB10", "NC", "nam_cong_nhan", "input", 2023),           # no decision
+             ("10002", "PB03", "1", "nam_kieu_mau", "input", 2024),
+             ("10002", "PB03", "1", "so_qd_kieu_mau", "input", "  "),           # blank decision
+             ("10002", "PB03", "2", "nam_kieu_mau", "input", 2023),
+             ("10002", "PB03", "2", "so_qd_kieu_mau", "input", "45/QĐ-UBND")]
+    found = _found(_frame(cells), annexes, "decision-missing")
+    assert [(f.unit_code, f.sheet, f.level) for f in found] == [("10001", "PB10", Level.INFO),
+                                                                ("10002", "PB03", Level.INFO)]
+    assert "2023" in found[0].message

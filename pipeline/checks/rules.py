@@ -360,6 +360,22 @@ def disbursed_vs_mobilised(frame: Frame, annexes: Mapping[str, Annex]) -> Iterat
                        note=round(float(raised[u]), 1))
 
 
+#: Recognition cells: (annex, year column, decision column). A year needs its decision's number.
+RECOGNITIONS = (("PB10", "nam_cong_nhan", "so_qd"), ("PB03", "nam_kieu_mau", "so_qd_kieu_mau"))
+
+
+def decision_missing(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
+    """A recognition year without the number of its decision (a Lưu ý: the year still counts)."""
+    ix = _index(frame)
+    for annex, year, decision in RECOGNITIONS:
+        years, decisions = _pairs(ix, annex, year, decision)
+        text = ix.cells(decisions).value
+        blank = pd.isna(text) | np.array([isinstance(t, str) and not t.strip() for t in text],
+                                         dtype=bool)
+        for i in years[~np.isnan(ix.number[years]) & blank]:
+            yield _finding(ix, "decision-missing", i, value=int(ix.number[i]))
+
+
 def drop_vs_last_year(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
     """Rates of PB08 worse than the same period last year (the poverty rate is worse when higher)."""
     ix = _index(frame)
@@ -439,6 +455,7 @@ RULES: tuple[Rule, ...] = (
     Rule("negative-debt", "Đã xử lý lớn hơn nợ đầu kỳ", negative_debt),
     Rule("disbursed-vs-mobilised", "Giải ngân (Phụ biểu 05) khớp vốn NSTW, tỉnh huy động (Phụ biểu 04)",
          disbursed_vs_mobilised),
+    Rule("decision-missing", "Năm công nhận không kèm số quyết định", decision_missing),
     Rule("drop-vs-last-year", "Kém hơn cùng kỳ năm trước", drop_vs_last_year),
     Rule("criteria-assessment", "Đánh giá chỉ tiêu so với kết quả và ngưỡng", criteria_assessment),
 )

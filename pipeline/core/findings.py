@@ -84,6 +84,9 @@ CATALOGUE: dict[str, Kind] = {
                               "Kiểm tra lại số tiêu chí thôn đã đạt."),
     "disbursed-over-plan": Kind(Level.WARNING, "Giải ngân ({value}) lớn hơn kế hoạch vốn giao ({note}).",
                                 "Kiểm tra lại số giải ngân và kế hoạch vốn."),
+    "decision-missing": Kind(Level.INFO, "Có năm công nhận {value} nhưng chưa ghi số quyết định công nhận.",
+                             "Công nhận đạt chuẩn căn cứ quyết định: ghi số quyết định (ví dụ "
+                             "1234/QĐ-UBND) bên cạnh năm công nhận."),
     "disbursed-vs-mobilised": Kind(
         Level.WARNING, "Vốn NSTW và ngân sách tỉnh: giải ngân theo các công trình (Phụ biểu 05) là "
         "{value} triệu đồng, nhưng huy động lũy kế (Phụ biểu 04, dòng I và II.1) là {note} triệu đồng.",

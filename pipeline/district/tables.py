@@ -585,8 +585,9 @@ def recognition_table(src: Source) -> RecognitionSummary:
     columns: list[Col] = []
     for level in levels:
         band = (_level_name(level.label),)
-        columns += [Col(f"{level.code}|nam", "Năm công nhận", kind="year", groups=band, width=9),
-                    Col(f"{level.code}|qd", "Số quyết định", kind="text", groups=band, width=18,
+        columns += [Col(f"{level.code}|nam", "Năm công nhận", kind="year", groups=band, width=7.5,
+                        wrap=True),
+                    Col(f"{level.code}|qd", "Số quyết định", kind="text", groups=band, width=13,
                         wrap=True)]
         rows[f"{level.code}|nam"] = cells[RECOGNISED_YEAR][level.code]
         rows[f"{level.code}|qd"] = cells[RECOGNISED_DECISION][level.code]
@@ -601,9 +602,9 @@ def recognition_table(src: Source) -> RecognitionSummary:
                     this_year[level.code].add(unit)
         proposed.append("; ".join(plans))
     rows["de_nghi"] = proposed
-    columns.append(Col("de_nghi", "Dự kiến đề nghị công nhận (mức: năm)", kind="text", width=24,
+    columns.append(Col("de_nghi", "Dự kiến đề nghị công nhận (mức: năm)", kind="text", width=16,
                        wrap=True))
-    columns.append(_note_col(18))
+    columns.append(_note_col(12))
     rows = _with_notes(rows, src.notes(annex))
     year_keys = [f"{level.code}|nam" for level in levels]
     table = Table(
