@@ -466,8 +466,8 @@ def criteria_table(src: Source, annex: Annex) -> CriteriaSummary:
                    {"so_tc_truoc": Average(), "so_tc": Average()}),
         ),
         notes=(f"Tiêu chí đạt khi mọi chỉ tiêu của tiêu chí được đánh giá Đạt; huyện tính lại từ "
-               f"các chỉ tiêu, không dùng số xã tự tính. “{ERROR_MARK}”: chỉ tiêu có Lỗi, chưa xác "
-               f"định được; ô trống: xã chưa đánh giá.",),
+               f"các chỉ tiêu, không dùng số xã tự tính. “{ERROR_MARK}”: chỉ tiêu chưa hợp lệ, đã "
+               f"đề nghị xã sửa; ô trống: xã chưa đánh giá.",),
     ).finish()
     active = table.rows[table.active]
     summary = [(label, int((active["xep_loai"] == label).sum()),
