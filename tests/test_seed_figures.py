@@ -80,7 +80,8 @@ def test_bhyt_is_typed_once_and_pb08_shows_it(book, tho_thanh):
     source = cell_at(book["Tiêu chí NTM"], "15.1", "Kết quả kỳ báo cáo")
     shown = cell_at(book["Chỉ tiêu chủ yếu"], "8", DONE)
     assert shown.data_type == "f"
-    assert shown.value.replace("$", "") == f"='Tiêu chí NTM'!{source.coordinate}"
+    ref = f"'Tiêu chí NTM'!{source.coordinate}"
+    assert shown.value.replace("$", "") == f'=IF({ref}="","",{ref})'
     cached = load_workbook(tho_thanh, data_only=True)["Chỉ tiêu chủ yếu"][shown.coordinate].value
     assert cached == 90
 

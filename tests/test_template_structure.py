@@ -193,7 +193,8 @@ def test_pb08_figures_shared_with_pb01_are_locked_formulas_pointing_there(unit_b
     for row, indicator in (("8", "15.1"), ("13", "10.1"), ("14", "11.1")):
         shown = cell_at(pb08, row, "Thực hiện kỳ báo cáo")
         source = cell_at(unit_book["Tiêu chí NTM"], indicator, "Kết quả kỳ báo cáo")
-        assert shown.value.replace("$", "") == f"='Tiêu chí NTM'!{source.coordinate}"
+        ref = f"'Tiêu chí NTM'!{source.coordinate}"
+        assert shown.value.replace("$", "") == f'=IF({ref}="","",{ref})'
         assert shown.protection.locked and not source.protection.locked
         # Last year's figure and the plan are still typed in PB08.
         assert not cell_at(pb08, row, "Cùng kỳ năm trước").protection.locked

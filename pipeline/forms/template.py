@@ -135,7 +135,8 @@ class _Links:
         row = FIRST_DATA_ROW + [r.code for r in target.rows].index(link.row)
         col = [c.key for c in target.columns].index(link.column)
         sheet = target.sheet.replace("'", "''")
-        return f"='{sheet}'!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+        ref = f"'{sheet}'!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+        return f'=IF({ref}="","",{ref})'  # blank stays blank (a bare reference shows 0)
 
     def value(self, link: Link) -> object:
         value = (self.data.get(link.annex) or {}).get(link.row, {}).get(link.column)
