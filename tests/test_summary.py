@@ -518,8 +518,8 @@ def _block(ws, caption: str) -> int:
 
 
 def test_key_indicators_against_last_year_and_the_plan(book, expect):
-    ws = sheet(book, "TH08")
-    top = _block(ws, "B. SO SÁNH VỚI CÙNG KỲ NĂM TRƯỚC VÀ KẾ HOẠCH NĂM (TOÀN HUYỆN)")
+    ws = sheet(book, "TH08b")
+    top = _block(ws, "Chỉ tiêu")
     pb08 = expect.annexes["PB08"]
     for r in pb08.rows:
         if r.aggregate != "sum":

@@ -22,7 +22,7 @@ from pipeline.district.table import Across, Change, Col, Footer, Sum, Table, is_
 NOW, LAST_YEAR, PLAN, TO_DATE = "thuc_hien", "cung_ky", "ke_hoach", "luy_ke"
 
 
-# TH08 B: key indicators against last year and the plan (district level)
+# TH08b: key indicators against last year and the plan (district level)
 
 
 def _aggregate(values: Mapping[str, object], weights: Mapping[str, object] | None) -> object:
@@ -63,14 +63,16 @@ def indicator_comparison(src, annex: Annex, info: Annex) -> Table:
         Col("ty_le_kh", "Thực hiện so với kế hoạch năm (%)", kind="percent", width=13, wrap=True,
             formula=RowRatio(NOW, PLAN)),
     )
+    # Its own sheet: under TH08's table, TH08's repeated header rows would top its pages.
     return Table(
-        code=annex.district_sheet, sheet=f"{annex.district_sheet} {annex.sheet}",
-        title=annex.district_title, columns=columns, label_title="Chỉ tiêu",
+        code=f"{annex.district_sheet}b", sheet=f"{annex.district_sheet}b So sánh cùng kỳ, KH",
+        title=f"SO SÁNH MỘT SỐ CHỈ TIÊU CHỦ YẾU TOÀN {src.scope.upper()} VỚI CÙNG KỲ NĂM TRƯỚC "
+              f"VÀ KẾ HOẠCH NĂM",
+        columns=columns, label_title="Chỉ tiêu",
         rows=pd.DataFrame(records, columns=["label", "state", "dvt", NOW, LAST_YEAR, PLAN]),
-        caption="B. SO SÁNH VỚI CÙNG KỲ NĂM TRƯỚC VÀ KẾ HOẠCH NĂM (TOÀN "
-                f"{src.scope.upper()})",
-        notes=("Số lượng: cộng các xã; tỷ lệ và thu nhập: bình quân gia quyền như bảng A. Cùng kỳ "
-               "và kế hoạch năm do các xã kê khai ở Phụ biểu 08.",),
+        notes=(f"Số lượng: cộng các xã; tỷ lệ và thu nhập: bình quân gia quyền theo số hộ hoặc số "
+               f"nhân khẩu như Biểu {annex.district_sheet}. Cùng kỳ và kế hoạch năm do các xã kê "
+               f"khai ở Phụ biểu 08.",),
     ).finish()
 
 
@@ -84,10 +86,10 @@ def funds_against_plan(src, annex: Annex) -> Table:
               and r.kind == "money"]
     rows = src.base()
     for column in (PLAN, TO_DATE):
-        cells = src.by_unit(annex, column, leaves)
-        rows[column] = [round(sum(float(v) for v in cells.loc[u] if is_number(v)), 6)
-                        if any(is_number(v) for v in cells.loc[u]) else None
-                        for u in rows.index]
+        # Numbers only ("—" marks a value left out); a commune without any stays blank.
+        numbers = src.by_unit(annex, column, leaves).apply(pd.to_numeric, errors="coerce")
+        total = numbers.sum(axis=1, min_count=1).round(6).reindex(rows.index)
+        rows[column] = [None if pd.isna(v) else float(v) for v in total]
     columns = (
         Col(PLAN, annex.column(PLAN).title, width=13),
         Col(TO_DATE, annex.column(TO_DATE).title, width=13),

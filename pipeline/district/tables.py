@@ -113,7 +113,7 @@ class District:
     details: Table
     recognition: RecognitionSummary | None = None
     narrative: Table | None = None
-    #: TH08 B: district figures against the same period last year and the annual plan.
+    #: TH08b: district figures against the same period last year and the annual plan.
     indicator_comparison: Table | None = None
     #: TH05 B: disbursement by nội dung thành phần.
     disbursement_components: Table | None = None
@@ -578,7 +578,7 @@ def recognition_table(src: Source) -> RecognitionSummary:
     """A row per commune: per level the year and decision, or the year it is to be proposed."""
     annex = src.annex("TH10")
     year = src.result.period.year
-    levels = [r for r in annex.rows]
+    levels = list(annex.rows)
     cells = {key: src.by_unit(annex, key, [r.code for r in levels])
              for key in (RECOGNISED_YEAR, RECOGNISED_DECISION, PROPOSED_YEAR)}
     rows = src.base()

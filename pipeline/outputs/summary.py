@@ -90,8 +90,9 @@ def write_summary(result: RunResult, district: District, path: Path) -> Path:
                        district.disbursement_components)
     _write_table_sheet(book, page, district.debt)                 # TH06
     _write_ocop(book, page, district.ocop)                        # TH07
-    _write_table_sheet(book, page, district.indicators,           # TH08
-                       district.indicator_comparison)
+    _write_table_sheet(book, page, district.indicators)           # TH08
+    if district.indicator_comparison is not None:                 # TH08b
+        _write_table_sheet(book, page, district.indicator_comparison)
     _write_table_sheet(book, page, district.components)           # TH09
     if district.narrative is not None:                            # TH11
         _write_table_sheet(book, page, district.narrative)
