@@ -33,6 +33,8 @@ SEED_FIGURES = [
     ("đề nghị công nhận NTM nâng cao vào năm 2025", "Công nhận đạt chuẩn", "NC",
      "Năm dự kiến đề nghị công nhận", 2025),
     ("chưa được công nhận NTM nâng cao", "Công nhận đạt chuẩn", "NC", "Năm công nhận", None),
+    ("báo cáo không nêu quyết định công nhận NTM", "Công nhận đạt chuẩn", "NTM", "Năm công nhận",
+     None),
     ("7/7 thôn đạt chuẩn an ninh trật tự", "Chỉ tiêu chủ yếu", "12", DONE, 7),
     ("xã có 7 thôn", "Thông tin chung", "SO_THON", "Giá trị", 7),
     ("600 lượt ngày công", "Huy động nguồn lực", "NGAY_CONG", DONE, 600),

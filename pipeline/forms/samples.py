@@ -328,10 +328,11 @@ def tho_thanh_data(annexes: Mapping[str, Annex], region: str) -> dict[str, Any]:
         "PB08": {code: {"thuc_hien": value} for code, value in THO_THANH_INDICATORS.items()},
         "PB09": {code: {"ap_dung": applies, "ket_qua": text, "kinh_phi": 0}
                  for code, (applies, text) in THO_THANH_COMPONENTS.items()},
-        # The report says the commune is NTM (without the decision) and will be proposed for NTM
-        # nâng cao in 2025.
-        "PB10": {"NTM": {YEAR: 2020, "ghi_chu": "Năm công nhận minh họa: báo cáo của xã không nêu "
-                                               "năm, số quyết định"},
+        # The report works toward NTM nâng cao (to be proposed in 2025) but gives neither the year
+        # nor the decision of the commune's NTM recognition: none is invented here, so the district
+        # does not count it until the commune writes them in.
+        "PB10": {"NTM": {"ghi_chu": "Báo cáo của xã không nêu năm, số quyết định công nhận xã "
+                                    "đạt chuẩn NTM"},
                  "NC": {PROPOSED: 2025}},
         "PB11": {code: {"noi_dung_bc": "\n".join(paragraphs)}
                  for code, paragraphs in THO_THANH_SECTIONS.items()},
