@@ -145,7 +145,7 @@ def break_tho_thanh(folder: Path) -> set[tuple[str, str]]:
     stat = path.stat()
     workbook = openpyxl.load_workbook(path)
     broken = set()
-    mistakes = (("Chỉ tiêu chủ yếu", "8", "Thực hiện kỳ báo cáo", 150),  # a percentage
+    mistakes = (("Chỉ tiêu chủ yếu", "9", "Thực hiện kỳ báo cáo", 150),  # a percentage
                 ("Huy động nguồn lực", "TONG", "Kế hoạch năm", 999))  # a computed total
     for sheet, code, column, value in mistakes:
         cell = header_cell(workbook[sheet], code, column)

@@ -3,4 +3,4 @@
 __version__ = "0.1.0"
 
 #: Version stamped into every generated commune workbook; the reader refuses unknown ones.
-TEMPLATE_VERSION = "NTM-PB-1.0"
+TEMPLATE_VERSION = "NTM-PB-1.1"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.config.period import Period, PeriodError
+from pipeline.core.sample import SAMPLE_MESSAGE
 from pipeline.core.states import FileState, UnitStatus
 from pipeline.result import RunResult
 from pipeline.text.numbers import vn_count
@@ -60,6 +61,9 @@ def print_summary(result: RunResult) -> None:
     print()
     for line in next_steps(result):
         print(line)
+    if getattr(result, "used_samples", False):
+        print()
+        print(SAMPLE_MESSAGE)
 
 
 def next_steps(result: RunResult) -> list[str]:

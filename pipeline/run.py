@@ -82,8 +82,10 @@ def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir
 
 
 def _input_folder(input_dir: Path | None, period: Period) -> tuple[Path, bool]:
+    """The folder to read, and whether it holds the bundled samples (a sample run says so)."""
     if input_dir is not None:
-        return Path(input_dir), False
+        folder = Path(input_dir).resolve()
+        return Path(input_dir), folder == SAMPLES_DIR.resolve() or SAMPLES_DIR.resolve() in folder.parents
     if INPUT_DIR.is_dir() and discover(INPUT_DIR):
         return INPUT_DIR, False
     return SAMPLES_DIR / str(period), True

@@ -249,13 +249,14 @@ def garbage_in_number(src: Path, dst: Path) -> Path:
 
 
 def percent_over_100(src: Path, dst: Path) -> Path:
-    """PB08 row 8 (BHYT coverage %) "Thực hiện kỳ báo cáo" = 120.
+    """PB08 row 9 (household waste collection %) "Thực hiện kỳ báo cáo" = 120.
 
-    The clerk typed the number of insured people in hundreds instead of the rate.
+    The clerk typed the number of households served in hundreds instead of the rate. (Row 8,
+    BHYT, shows PB01's indicator 15.1 through a formula: it is not typed in PB08.)
     """
     def change(wb: Workbook) -> None:
         ws = wb[SHEET_PB08]
-        _set(ws, find_row(ws, "8"), find_column(ws, DONE), 120)
+        _set(ws, find_row(ws, "9"), find_column(ws, DONE), 120)
     return _edit(src, dst, change)
 
 

@@ -60,7 +60,7 @@ def _broken_copy(samples, folder):
     folder.mkdir()
     target = folder / samples[0].name
     book = load_workbook(samples[0])
-    cell_at(book["Chỉ tiêu chủ yếu"], "8", "Thực hiện kỳ báo cáo").value = 150
+    cell_at(book["Chỉ tiêu chủ yếu"], "9", "Thực hiện kỳ báo cáo").value = 150
     book.save(target)
     return folder
 

@@ -472,7 +472,7 @@ CASES = [
     Case("garbage-in-number", corpus.garbage_in_number, NAME,
          at("not-a-number", ERROR, SHEET_PB08, "1", DONE)),
     Case("percent-over-100", corpus.percent_over_100, NAME,
-         at("out-of-range", ERROR, SHEET_PB08, "8", DONE)),
+         at("out-of-range", ERROR, SHEET_PB08, "9", DONE)),
     # Usable after conversion: a note (value-normalized) at each cell, no error.
     Case("assessment-normalized", corpus.assessment_case, NAME, _assessment_notes, check_assessment),
     Case("assessment-not-in-list", corpus.assessment_not_in_list, NAME,

@@ -25,7 +25,7 @@ def run(tmp_path_factory, settings, tho_thanh, samples):
     broken = inp / tho_thanh.name
     shutil.copyfile(tho_thanh, broken)
     book = load_workbook(broken)
-    bad = cell_at(book["Chỉ tiêu chủ yếu"], "8", "Thực hiện kỳ báo cáo")
+    bad = cell_at(book["Chỉ tiêu chủ yếu"], "9", "Thực hiện kỳ báo cáo")
     bad.value = 150                       # a percentage above 100: Lỗi
     odd = cell_at(book["Huy động nguồn lực"], "TONG", "Kế hoạch năm")
     odd.value = 999                       # a total typed over its formula: Cảnh báo

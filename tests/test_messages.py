@@ -38,8 +38,8 @@ def many_slips(src: Path, dst: Path) -> Path:
         corpus._set(ws, corpus.find_row(ws, "1"), corpus.find_column(ws, corpus.DONE), "1.234,5",
                     as_text=True)
         done, before = corpus.find_column(ws, corpus.DONE), corpus.find_column(ws, "Cùng kỳ năm trước")
-        corpus._set(ws, corpus.find_row(ws, "8"), done, 50)
-        corpus._set(ws, corpus.find_row(ws, "8"), before, 90)
+        corpus._set(ws, corpus.find_row(ws, "9"), done, 50)
+        corpus._set(ws, corpus.find_row(ws, "9"), before, 90)
         ws = book[corpus.SHEET_PB04]
         corpus._set(ws, corpus.find_row(ws, "III"), corpus.find_column(ws, corpus.DONE), "1.000.000",
                     as_text=True)

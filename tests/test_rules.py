@@ -154,3 +154,47 @@ def test_every_code_a_rule_declares_is_in_the_findings_catalogue():
     declared = [code for rule in RULES for code in rule.emits]
     assert declared and len(declared) == len(set(declared))
     assert [code for code in declared if code not in CATALOGUE] == []
+
+
+def _money(unit: str, disbursed: list[float], mobilised: dict[str, float]) -> list[tuple]:
+    cells = [(unit, "PB05", str(i), "giai_ngan", "input", v) for i, v in enumerate(disbursed, 1)]
+    return cells + [(unit, "PB04", row, "luy_ke", "input", v) for row, v in mobilised.items()]
+
+
+def test_disbursement_must_match_state_funds_mobilised(annexes):
+    """PB05 (Σ giải ngân) against PB04 NSTW + tỉnh (I.1, I.2, II.1, lũy kế), 5 % or 1 triệu apart."""
+    frame = _frame(
+        _money("10001", [100.0, 200.0], {"I.1": 150.0, "I.2": 0.0, "II.1": 140.0})   # 300 vs 290: ok
+        + _money("10002", [6790.8], {"I.1": 2002.2, "I.2": 0.0, "II.1": 0.0})        # Xuân Cao's old sample
+        + _money("10003", [], {"I.1": 0.0, "II.1": 0.5})                              # under 1 triệu: ok
+        + _money("10004", [400.0], {"I.1": 0.0, "II.2": 400.0})                      # huyện is no state fund
+        + _money("10005", [400.0], {}))                                               # PB04 not filled: not compared
+    found = _found(frame, annexes, "disbursed-vs-mobilised")
+    assert [f.unit_code for f in found] == ["10002", "10004"]
+    first = found[0]
+    assert first.level == Level.WARNING and first.sheet == "PB04"  # at the mobilised cell
+    assert "6.790,8" in first.message and "2.002,2" in first.message
+
+
+def test_drop_vs_last_year_of_a_figure_typed_in_pb01(annexes):
+    """BHYT is typed once (PB01 15.1); PB08 row 8 holds last year's figure: compared across sheets."""
+    cells = [("10001", "PB01", "15.1", "ket_qua", "input", 88.0),
+             ("10001", "PB08", "8", "cung_ky", "input", 90.0),
+             ("10002", "PB01", "15.1", "ket_qua", "input", 92.0),
+             ("10002", "PB08", "8", "cung_ky", "input", 90.0)]
+    found = _found(_frame(cells), annexes, "drop-vs-last-year")
+    assert [(f.unit_code, f.sheet) for f in found] == [("10001", "PB01")]
+
+
+def test_a_recognition_year_without_its_decision_is_noted(annexes):
+    cells = [("10001", "PB10", "NTM", "nam_cong_nhan", "input", 2019),
+             ("10001", "PB10", "NTM", "so_qd", "input", "1234/QĐ-UBND"),
+             ("10001", "PB10", "NC", "nam_cong_nhan", "input", 2023),           # no decision
+             ("10002", "PB03", "1", "nam_kieu_mau", "input", 2024),
+             ("10002", "PB03", "1", "so_qd_kieu_mau", "input", "  "),           # blank decision
+             ("10002", "PB03", "2", "nam_kieu_mau", "input", 2023),
+             ("10002", "PB03", "2", "so_qd_kieu_mau", "input", "45/QĐ-UBND")]
+    found = _found(_frame(cells), annexes, "decision-missing")
+    assert [(f.unit_code, f.sheet, f.level) for f in found] == [("10001", "PB10", Level.INFO),
+                                                                ("10002", "PB03", Level.INFO)]
+    assert "2023" in found[0].message

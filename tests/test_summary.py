@@ -41,6 +41,14 @@ SECURE_VILLAGES_ROW = "12"  # PB08 count that may not exceed the number of villa
 TARGETS = [19, 18, 15, 14, 10, 9, 5, 4, 0, 19, 17, 12, 7, 3, 16, 11]
 SOURCES = ("I.1", "I.2", "II.1", "II.2", "II.3", "III", "IV", "V", "VI.1", "VI.2", "VII")
 FUNDERS = ("Đầu tư phát triển", "Sự nghiệp")
+STATE_FUNDS = ("I.1", "I.2", "II.1")   # NSTW and tỉnh, compared with PB05
+#: PB08 rows that repeat a PB01 indicator: typed once, in PB01's "Kết quả kỳ báo cáo".
+SHARED = {"8": "15.1", "13": "10.1", "14": "11.1"}
+#: (unit index, criterion): a criterion lost since 31/12 last year, and one gained.
+LOST, GAINED = (1, 19), (3, 14)
+TARGET_TEXT = "Hoàn thành quy hoạch chi tiết trong quý IV/2024."
+#: PB11 sections (row codes of the narrative annex).
+SECTIONS = ("VB", "BCD", "TT", "KQ", "HC", "NN", "KN")
 
 
 # What each commune fills in
@@ -55,7 +63,8 @@ def unit_data(annexes, i: int, code: str) -> dict:
         "PB03": [{"ten_thon": f"Thôn {j}", "nam_dat_ntm": 2020 if j < villages else None,
                   "so_tc_dat": 15 if (j == 1 and i % 3 == 0) else 10, "tong_tc": 15,
                   "nam_kieu_mau": 2023 if (j == 2 and i % 4 == 0) else None,
-                  "du_kien": "Năm 2025" if j == 3 else None}
+                  "du_kien": ("Năm 2025" if j == 3 else "Quý III/2024" if (j == 1 and i % 3 == 0)
+                              else None)}
                  for j in range(1, villages + 1)],
         "PB04": {code_: {"ke_hoach": 3 * fund(i, k), "thuc_hien": fund(i, k), "luy_ke": 2 * fund(i, k)}
                  for k, code_ in enumerate(SOURCES)}
@@ -69,8 +78,33 @@ def unit_data(annexes, i: int, code: str) -> dict:
         "PB08": {row.code: {"thuc_hien": indicator(row, i)} for row in annexes["PB08"].rows},
         "PB09": {str(k): {"ap_dung": "Có", "ket_qua": f"Đơn vị {code}, nội dung {k}.",
                           "kinh_phi": k + i} for k in range(1, 12)},
+        # Recognised NTM (a decision) every other unit; NTM nâng cao proposed this year every third.
+        "PB10": {"NTM": {"nam_cong_nhan": 2015 + i % 5, "so_qd": f"{100 + i}/QĐ-UBND"}
+                 if i % 2 == 0 else {},
+                 "NC": {"nam_de_nghi": 2024} if i % 3 == 0 else {"nam_de_nghi": 2026}},
+        "PB11": {s: {"noi_dung_bc": f"{s} của đơn vị {code}.\n- Ý thứ hai."} for s in SECTIONS},
     }
+    # NSTW and tỉnh mobilised since January = what the works of PB05 disbursed (a rule).
+    for k, state in enumerate(STATE_FUNDS):
+        data["PB04"][state]["luy_ke"] = paid(i) if k == 0 else 0
+    for row, item in SHARED.items():  # the figure is typed where PB01 asks for it
+        data["PB01"][item] = {**data["PB01"].get(item, {}), "ket_qua": data["PB08"][row]["thuc_hien"]}
     data["PB08"][SECURE_VILLAGES_ROW]["thuc_hien"] = villages - i % 2   # ≤ villages (a rule)
+    for row, values in data["PB08"].items():   # better than last year; the plan ahead
+        worse = 1 if row == "14" else -1           # poverty: lower is better
+        counted = annexes["PB08"].row(row).aggregate == "sum"
+        values |= {"cung_ky": values["thuc_hien"] + worse,
+                   "ke_hoach": 2 * values["thuc_hien"] if counted else min(100, values["thuc_hien"] + 1)}
+    for k, product in enumerate(data["PB07"]):
+        product["nam_cong_nhan"] = 2024 if k == 0 else 2023   # one new product this year
+    if i == LOST[0]:    # met criterion LOST[1] at 31/12 last year, no longer
+        for code in criterion_rows(annexes["PB01"])[LOST[1] - 1].formulas["danh_gia"].rows:
+            data["PB01"][code]["danh_gia_truoc"] = MET
+    if i == GAINED[0]:  # did not meet criterion GAINED[1] at 31/12 last year
+        first = criterion_rows(annexes["PB01"])[GAINED[1] - 1].formulas["danh_gia"].rows[0]
+        data["PB01"][first]["danh_gia_truoc"] = NOT_MET
+    if i == 0:
+        data["PB01"]["1"] = {"ke_hoach": TARGET_TEXT}
     if i % 2 == 0:
         data["PB02"] = criteria_data(annexes["PB02"], i % 7)
     if code == BROKEN:
@@ -83,6 +117,11 @@ def unit_data(annexes, i: int, code: str) -> dict:
     if code == LINK_UNIT:
         data["PB09"]["1"]["ket_qua"] = LINK_TEXT
     return data
+
+
+def paid(i: int) -> int:
+    """What unit ``i``'s works (PB05) disbursed."""
+    return sum(50 * (k + 1) for k in range(i % 3))
 
 
 def fund(i: int, k: int) -> int:
@@ -228,7 +267,9 @@ def test_funds_accumulated_block(book, expect):
     ws = sheet(book, "TH04")
     total_row = footer_row(ws, "Toàn huyện", nth=1)
     col = header_col(ws, "Tổng số")
-    expected = sum(2 * fund(expect.index[u], k) for u in expect.reported for k in range(len(SOURCES)))
+    expected = sum(2 * fund(expect.index[u], k) for u in expect.reported
+                   for k, code in enumerate(SOURCES) if code not in STATE_FUNDS)
+    expected += sum(paid(expect.index[u]) for u in expect.reported)
     assert ws.cell(total_row, col).value == approx(expected)
 
 
@@ -240,7 +281,8 @@ def test_a_value_with_an_error_is_missing_not_zero(book, expect):
     i = expect.index[BROKEN]
     assert ws.cell(row, header_col(ws, "Tổng số")).value == approx(
         sum(fund(i, k) for k, code in enumerate(SOURCES) if code != BAD_FUND))
-    assert "E11" in ws.cell(row, header_col(ws, "Ghi chú")).value
+    # The table goes to the province: it says a value was left out, the cell is in the check report.
+    assert ws.cell(row, header_col(ws, "Ghi chú")).value == "Số liệu chưa hợp lệ, đã đề nghị xã sửa"
 
 
 @pytest.mark.parametrize("code", ["TH01", "TH03", "TH04", "TH05", "TH06", "TH07", "TH08"])
@@ -325,7 +367,8 @@ def test_a_unit_without_weight_is_left_out_and_named(book, expect):
     row = unit_row(ws, expect.names[NO_HOUSEHOLDS])
     households = header_col(ws, expect.annexes["TT"].row("SO_HO").label)
     assert ws.cell(row, households).value == "—"
-    notes = [ws.cell(r, 1).value for r in range(footer_row(ws, "Toàn huyện") + 1, ws.max_row + 1)]
+    notes = [" ".join(str(c.value) for c in ws[r] if c.value is not None)
+             for r in range(footer_row(ws, "Toàn huyện") + 1, ws.max_row + 1)]
     assert any(isinstance(n, str) and expect.names[NO_HOUSEHOLDS] in n and "số hộ" in n for n in notes)
     broken = unit_row(ws, expect.names[BROKEN])
     rate = expect.annexes["PB08"].row(BAD_RATE_ROW)
@@ -340,7 +383,7 @@ def expected_criteria(expect, annex_code: str, targets) -> dict[str, list[str | 
     annex = expect.annexes[annex_code]
     out = {}
     for u, target in targets.items():
-        values = {code: row["danh_gia"] for code, row in expect.data[u][annex_code].items()}
+        values = {code: row.get("danh_gia") for code, row in expect.data[u][annex_code].items()}
         statuses = []
         for row in criterion_rows(annex):
             got = [values.get(c) if values.get(c) in (MET, NOT_MET) else None
@@ -409,11 +452,134 @@ def test_village_totals(book, expect):
     idx = [expect.index[u] for u in expect.reported]
     villages = sum(5 + i % 4 for i in idx)
     ntm = sum(4 + i % 4 for i in idx)   # every village but the last has a year
-    model = sum((i % 3 == 0) + (i % 4 == 0) for i in idx)   # all criteria met, or a year
+    # A model village has a decision year; 15/15 criteria met without one is only proposed.
+    model = sum(i % 4 == 0 for i in idx)
     # Columns: STT, Đơn vị, Số thôn, Số thôn kê khai, NTM (số thôn, tỷ lệ), kiểu mẫu (số thôn, …).
     assert [ws.cell(row, c).value for c in (3, 4, 5, 7)] == [villages, villages, ntm, model]
     assert ws.cell(row, 6).value == approx(round(ntm / villages * 100, 1))
     assert ws.cell(row, 8).value == approx(round(model / villages * 100, 1))
+
+
+def test_villages_meeting_all_criteria_without_a_decision_are_proposed_not_counted(book, expect):
+    ws = sheet(book, "TH03")
+    proposed = header_col(ws, "Thôn đề nghị, dự kiến công nhận NTM kiểu mẫu (quý/năm: thôn, số "
+                              "tiêu chí đạt)")
+    names = header_col(ws, "Tên thôn (năm, số quyết định)")
+    for u in expect.reported:
+        i, row = expect.index[u], unit_row(ws, expect.names[u])
+        if i % 3 == 0:   # Thôn 1 at 15/15, no decision, proposed for Q3
+            assert "Quý III/2024: Thôn 1 (15/15)" in ws.cell(row, proposed).value
+            assert "Thôn 1" not in (ws.cell(row, names).value or "")
+        if i % 4 == 0:
+            assert (ws.cell(row, names).value or "").startswith("Thôn 2 (2023")
+    notes = " ".join(str(c.value) for r in range(footer_row(ws, "Toàn huyện"), ws.max_row)
+                     for c in ws[r] if c.value is not None)
+    assert "đã có quyết định công nhận" in notes
+
+
+def test_recognition_by_level_comes_from_decisions(book, expect):
+    ws = sheet(book, "TH10")
+    recognised = [u for u in expect.reported if expect.index[u] % 2 == 0]
+    proposed_now = [u for u in expect.reported if expect.index[u] % 3 == 0]
+    total = footer_row(ws, "Số xã đã được công nhận")
+    year_cols = [c for c in range(3, ws.max_column + 1)
+                 if any(ws.cell(r, c).value == "Năm công nhận" for r in range(7, 12))]
+    assert [ws.cell(total, c).value for c in year_cols] == [len(recognised), 0, 0]
+    for u in recognised:
+        row = unit_row(ws, expect.names[u])
+        assert ws.cell(row, year_cols[0]).value == 2015 + expect.index[u] % 5
+        assert ws.cell(row, year_cols[0] + 1).value == f"{100 + expect.index[u]}/QĐ-UBND"
+    (ntm,) = [r for r in rows_with(ws, "NTM", 1) if r > total]
+    assert ws.cell(ntm, 3).value == len(recognised)
+    assert ws.cell(ntm, 4).value == ", ".join(expect.names[u] for u in recognised)
+    (nc,) = [r for r in rows_with(ws, "NTM nâng cao", 1) if r > total]
+    assert ws.cell(nc, 3).value == 0
+    listed = [c.value for c in ws[nc] if isinstance(c.value, str) and c.value.startswith("Xã")]
+    assert listed == [", ".join(expect.names[u] for u in proposed_now)]
+
+
+def test_leadership_difficulties_and_proposals_grouped_by_commune(book, expect):
+    ws = sheet(book, "TH11")
+    pb11 = expect.annexes["PB11"]
+    texts = [ws.cell(r, 3).value for r in range(1, ws.max_row + 1)]
+    for code in SECTIONS:
+        band = next(r for r in range(1, ws.max_row + 1)
+                    if ws.cell(r, 1).value == pb11.row(code).label)
+        for k, u in enumerate(expect.reported):
+            assert ws.cell(band + 1 + k, 2).value == expect.names[u]
+        for u in expect.reported:
+            assert f"{code} của đơn vị {u}.\n- Ý thứ hai." in texts
+
+
+def _block(ws, caption: str) -> int:
+    """Row of a block's caption (a table drawn under another on the same sheet)."""
+    return next(r for r in range(1, ws.max_row + 1)
+                if any(c.value == caption for c in ws[r]))
+
+
+def test_key_indicators_against_last_year_and_the_plan(book, expect):
+    ws = sheet(book, "TH08b")
+    top = _block(ws, "Chỉ tiêu")
+    pb08 = expect.annexes["PB08"]
+    for r in pb08.rows:
+        if r.aggregate != "sum":
+            continue
+        (row,) = [k for k in range(top, ws.max_row + 1) if ws.cell(k, 2).value == r.label]
+        now = sum(expect.data[u]["PB08"][r.code]["thuc_hien"] for u in expect.reported)
+        values = [ws.cell(row, c).value for c in range(3, 9)]
+        assert values == [r.unit, now, now - len(expect.reported), len(expect.reported), 2 * now,
+                          approx(50)], r.code
+
+
+def test_funds_against_the_annual_plan(book, expect):
+    ws = sheet(book, "TH04")
+    top = _block(ws, "D. TỔNG VỐN HUY ĐỘNG SO VỚI KẾ HOẠCH NĂM")
+    for u in expect.reported:
+        (row,) = [k for k in range(top, ws.max_row + 1) if ws.cell(k, 2).value == expect.names[u]]
+        pb04 = expect.data[u]["PB04"]
+        plan = sum(pb04[c]["ke_hoach"] for c in SOURCES)
+        to_date = sum(pb04[c]["luy_ke"] for c in SOURCES)
+        assert [ws.cell(row, c).value for c in (3, 4, 5)] == [
+            approx(plan), approx(to_date), approx(round(to_date / plan * 100, 1))]
+
+
+def test_criteria_gained_and_lost_since_last_year(book, expect):
+    ws = sheet(book, "TH01")
+    gained, lost = header_col(ws, "Đạt thêm"), header_col(ws, "Không còn đạt")
+    units = {i: u for u, i in expect.index.items()}
+    assert ws.cell(unit_row(ws, expect.names[units[LOST[0]]]), lost).value == str(LOST[1])
+    assert ws.cell(unit_row(ws, expect.names[units[GAINED[0]]]), gained).value == str(GAINED[1])
+    others = [u for u in expect.reported if expect.index[u] not in (LOST[0], GAINED[0])]
+    assert all(ws.cell(unit_row(ws, expect.names[u]), lost).value is None for u in others)
+    heading = _block(ws, "XÃ CÓ TIÊU CHÍ KHÔNG CÒN ĐẠT SO VỚI 31/12 NĂM TRƯỚC")
+    listed = [c.value for c in ws[heading + 1] if c.value]
+    assert listed == [f"- {expect.names[units[LOST[0]]]} (tiêu chí {LOST[1]})"]
+
+
+def test_new_ocop_products_and_disbursement_by_component(book, expect):
+    ws = sheet(book, "TH07")
+    new_col = header_col(ws, "Trong đó: công nhận mới năm 2024")
+    for u in expect.reported:
+        has = expect.index[u] % 3 > 0
+        assert ws.cell(unit_row(ws, expect.names[u]), new_col).value == int(has)
+    ws = sheet(book, "TH05")
+    top = _block(ws, "B. THEO NỘI DUNG THÀNH PHẦN")
+    works = [(expect.index[u], k) for u in expect.reported for k in range(expect.index[u] % 3)]
+    rows = {ws.cell(r, 2).value: r for r in range(top, ws.max_row + 1)}
+    second = next(label for label in rows if isinstance(label, str) and label.startswith("Nội dung 2:"))
+    assert [ws.cell(rows[second], c).value for c in (3, 4, 5)] == [
+        len(works), approx(sum(100 * (k + 1) + i for i, k in works)),
+        approx(sum(50 * (k + 1) for _i, k in works))]
+    first = next(label for label in rows if isinstance(label, str) and label.startswith("Nội dung 1:"))
+    assert ws.cell(rows[first], 3).value == 0
+
+
+def test_next_period_targets_by_commune(book, expect):
+    ws = sheet(book, "TH12")
+    units = {i: u for u, i in expect.index.items()}
+    band = _block(ws, expect.names[units[0]])
+    assert ws.cell(band + 1, 2).value.startswith("Tiêu chí 1:")
+    assert TARGET_TEXT in [c.value for c in ws[band + 1]]
 
 
 def test_component_texts_stay_text_and_funds_add_up(run, book, expect):
@@ -511,7 +677,7 @@ def test_libreoffice_recalculates_every_formula_to_its_cached_value(run, tmp_pat
     assert checked > 300
 
 
-def test_pdf_is_a4_landscape_one_page_wide(pdf):
+def test_pdf_is_a4_landscape_with_the_table_columns_on_every_page(pdf):
     import shutil
     import subprocess
 
@@ -524,6 +690,7 @@ def test_pdf_is_a4_landscape_one_page_wide(pdf):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     pages = text.split("\f")[:len(sizes)]
-    # Header rows repeat on every page; a sheet split across pages sideways would leave pages
-    # without the STT column.
-    assert all("STT" in page for page in pages)
+    # Header rows repeat on every page, and a sheet too wide for one page at a legible size
+    # repeats its STT and unit columns on each page it spans. Only the detail sheet's title page
+    # (its table is not printed) has no table.
+    assert all("STT" in page for page in pages if "DỮ LIỆU CHI TIẾT" not in page)

@@ -20,7 +20,7 @@ SPEC_HEADERS = {
              "Kế hoạch kỳ tới", "Ghi chú"],
     "PB03": ["Tên thôn", "Đạt chuẩn NTM (năm)", "Số tiêu chí NTM kiểu mẫu đạt",
              "Tổng số tiêu chí NTM kiểu mẫu", "Năm được công nhận NTM kiểu mẫu",
-             "Dự kiến công nhận (quý/năm)", "Ghi chú"],
+             "Số quyết định công nhận NTM kiểu mẫu", "Dự kiến công nhận (quý/năm)", "Ghi chú"],
     "PB04": ["Mã", "Nội dung", "ĐVT", "Kế hoạch năm", "Thực hiện kỳ báo cáo", "Lũy kế từ đầu năm",
              "Ghi chú"],
     "PB05": ["Tên công trình/nội dung", "Nội dung thành phần (1–11)", "Nguồn vốn", "Kế hoạch vốn giao",
@@ -32,6 +32,10 @@ SPEC_HEADERS = {
     "PB08": ["Mã", "Nội dung", "ĐVT", "Thực hiện kỳ báo cáo", "Cùng kỳ năm trước", "Kế hoạch năm",
              "Ghi chú"],
     "PB09": ["Mã", "Nội dung", "Áp dụng", "Kết quả chủ yếu", "Kinh phí thực hiện"],
+    # Beyond the spec's table (issue 11): recognition from decisions, and the report's narrative.
+    "PB10": ["Mã", "Nội dung", "Năm công nhận", "Số quyết định công nhận",
+             "Năm dự kiến đề nghị công nhận", "Ghi chú"],
+    "PB11": ["Mã", "Nội dung", "Nội dung báo cáo"],
 }
 SPEC_HEADERS["PB02"] = SPEC_HEADERS["PB01"]
 
@@ -250,3 +254,16 @@ def test_list_annexes_offer_enough_rows_without_lifting_protection(unit_book, an
         col = 1
         assert all(not ws.cell(r, col).protection.locked for r in range(r0 + 1, r1 + 1))
         assert ws.protection.sheet
+def test_pb08_figures_shared_with_pb01_are_locked_formulas_pointing_there(unit_book):
+    """BHYT, income, poverty: typed once in PB01; PB08 shows them through a formula."""
+    from sheets import cell_at
+
+    pb08 = unit_book["Chỉ tiêu chủ yếu"]
+    for row, indicator in (("8", "15.1"), ("13", "10.1"), ("14", "11.1")):
+        shown = cell_at(pb08, row, "Thực hiện kỳ báo cáo")
+        source = cell_at(unit_book["Tiêu chí NTM"], indicator, "Kết quả kỳ báo cáo")
+        ref = f"'Tiêu chí NTM'!{source.coordinate}"
+        assert shown.value.replace("$", "") == f'=IF({ref}="","",{ref})'
+        assert shown.protection.locked and not source.protection.locked
+        # Last year's figure and the plan are still typed in PB08.
+        assert not cell_at(pb08, row, "Cùng kỳ năm trước").protection.locked

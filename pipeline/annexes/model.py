@@ -54,6 +54,19 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A cell that is the same figure as a cell of another annex: the commune types it there only.
+
+    The template shows it as a formula pointing at that cell; the reader does not read it; the
+    district tables and rules take the figure from the cell it points at.
+    """
+
+    annex: str
+    row: str
+    column: str
+
+
+@dataclass(frozen=True)
 class Row:
     """One fixed row of a fixed or key/value annex, keyed by its stable code in the ``Mã`` column."""
 
@@ -67,6 +80,8 @@ class Row:
     style: Literal["group", "total", "line"] = "line"
     #: Formula cells of this row, by column key.
     formulas: Mapping[str, Formula] = field(default_factory=dict)
+    #: Cells of this row that repeat a cell of another annex, by column key.
+    links: Mapping[str, Link] = field(default_factory=dict)
     #: Input columns of this row; None means every input column of the annex.
     inputs: tuple[str, ...] | None = None
     choices: tuple[str, ...] = ()
@@ -173,9 +188,9 @@ class Annex:
         return tuple(c for c in self.columns if c.role == "input")
 
     def row_inputs(self, row: Row) -> tuple[Column, ...]:
-        """Input columns of a fixed row: those it lists, minus those it computes."""
+        """Input columns of a fixed row: those it lists, minus those it computes or links."""
         cols = self.input_columns if row.inputs is None else tuple(self.column(k) for k in row.inputs)
-        return tuple(c for c in cols if c.key not in row.formulas)
+        return tuple(c for c in cols if c.key not in row.formulas and c.key not in row.links)
 
     def cell_kind(self, row: Row | None, col: Column) -> ValueKind:
         """The value kind of one cell: the column's, unless the column leaves it to the row."""

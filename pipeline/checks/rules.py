@@ -346,17 +346,77 @@ def negative_debt(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Findin
     yield from _compare(frame, "PB06", "da_xu_ly", "no_dau_ky", "negative-debt", lambda a, b: a > b)
 
 
+#: PB05 lists what the works disbursed from NSTW and tỉnh; PB04 what was mobilised from them since
+#: the start of the year (its input rows under I and II.1). A district accepts a gap of 1 triệu đồng
+#: or 5 % of the larger figure, whichever is more (rounding, a payment booked a few days apart).
+DISBURSED = ("PB05", "giai_ngan")
+MOBILISED = ("PB04", "luy_ke", ("I.1", "I.2", "II.1"))
+GAP_ABSOLUTE, GAP_SHARE = 1.0, 0.05
+
+
+def disbursed_vs_mobilised(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
+    """Σ PB05 giải ngân against PB04 NSTW + tỉnh (lũy kế), per report that fills PB04's state-fund
+    rows, within the tolerance (an empty PB05 disbursed 0)."""
+    ix = _index(frame)
+    disbursed = ix.at(*DISBURSED)
+    disbursed = disbursed[~np.isnan(ix.number[disbursed])]
+    annex, column, rows = MOBILISED
+    mobilised = np.concatenate([_EMPTY, *(ix.at(annex, column, row=r, role="input") for r in rows)])
+    mobilised = mobilised[~np.isnan(ix.number[mobilised])]
+    if not len(mobilised):  # compared only where PB04 gives the state funds (a filled sheet)
+        return
+    spent = np.bincount(ix.unit[disbursed], weights=ix.number[disbursed], minlength=ix.units)
+    raised = np.bincount(ix.unit[mobilised], weights=ix.number[mobilised], minlength=ix.units)
+    # The finding sits on the first mobilised cell of the report (or its last disbursement).
+    # The finding sits on the report's first mobilised cell; reports without one are not compared.
+    none = np.iinfo(np.int64).max
+    first = np.full(ix.units, none)
+    np.minimum.at(first, ix.unit[mobilised], mobilised)
+    where = np.where(first < none, first, -1)
+    gap = np.abs(spent - raised)
+    off = (where >= 0) & (gap > np.maximum(GAP_ABSOLUTE, GAP_SHARE * np.maximum(spent, raised)) + 1e-9)
+    for u in np.flatnonzero(off):
+        yield _finding(ix, "disbursed-vs-mobilised", int(where[u]), value=round(float(spent[u]), 1),
+                       note=round(float(raised[u]), 1))
+
+
+#: Recognition cells: (annex, year column, decision column). A year needs its decision's number.
+RECOGNITIONS = (("PB10", "nam_cong_nhan", "so_qd"), ("PB03", "nam_kieu_mau", "so_qd_kieu_mau"))
+
+
+def decision_missing(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
+    """A recognition year without the number of its decision (a Lưu ý: the year still counts)."""
+    ix = _index(frame)
+    for annex, year, decision in RECOGNITIONS:
+        years, decisions = _pairs(ix, annex, year, decision)
+        text = ix.cells(decisions).value
+        blank = pd.isna(text) | np.array([isinstance(t, str) and not t.strip() for t in text],
+                                         dtype=bool)
+        for i in years[~np.isnan(ix.number[years]) & blank]:
+            yield _finding(ix, "decision-missing", i, value=vn_number(ix.number[i], group=False))
+
+
 def drop_vs_last_year(frame: Frame, annexes: Mapping[str, Annex]) -> Iterator[Finding]:
     """Rates of PB08 worse than the same period last year (the poverty rate is worse when higher)."""
     ix = _index(frame)
     rows = [r for r in annexes["PB08"].rows if r.kind == "percent" and r.code in ix.row_of]
-    rates = [ix.row_of[r.code] for r in rows]
+    rates = [ix.row_of[r.code] for r in rows if "thuc_hien" not in r.links]
     lower = [ix.row_of[r.code] for r in rows if r.lower_is_better]
     now, before = _pairs(ix, "PB08", "thuc_hien", "cung_ky")
     keep = (before >= 0) & np.isin(ix.row[now], rates)
     now, before = now[keep], before[keep]
-    a, b = ix.number[now], ix.number[before]
     falls = np.isin(ix.row[now], lower)
+    last_year = _Find(ix, ix.at("PB08", "cung_ky"))
+    for row in rows:  # a figure PB08 shows from another annex: compared where it is typed
+        link = row.links.get("thuc_hien")
+        if link is None:
+            continue
+        linked = ix.at(link.annex, link.column, row=link.row)
+        found = last_year(ix.unit[linked], np.full(len(linked), ix.row_of[row.code]))
+        now = np.concatenate([now, linked[found >= 0]])
+        before = np.concatenate([before, found[found >= 0]])
+        falls = np.concatenate([falls, np.full(int((found >= 0).sum()), row.lower_is_better)])
+    a, b = ix.number[now], ix.number[before]
     worse = (~falls & (a < b - 1e-9)) | (falls & (a > b + 1e-9))
     for i, value, note in zip(now[worse], a[worse].tolist(), b[worse].tolist()):
         yield _finding(ix, "drop-vs-last-year", i, value=vn_percent(value), note=vn_percent(note))
@@ -437,6 +497,8 @@ RULES: tuple[Rule, ...] = (
     Rule(("met-exceeds-total",), met_exceeds_total),
     Rule(("disbursed-over-plan",), disbursed_over_plan),
     Rule(("negative-debt",), negative_debt),
+    Rule(("disbursed-vs-mobilised",), disbursed_vs_mobilised),
+    Rule(("decision-missing",), decision_missing),
     Rule(("drop-vs-last-year",), drop_vs_last_year),
     Rule(("assessment-missing", "threshold-miss"), criteria_assessment),
 )

@@ -91,6 +91,14 @@ CATALOGUE: dict[str, Kind] = {
                               "Kiểm tra lại số tiêu chí thôn đã đạt."),
     "disbursed-over-plan": Kind(Level.WARNING, "Giải ngân ({value}) lớn hơn kế hoạch vốn giao ({note}).",
                                 "Kiểm tra lại số giải ngân và kế hoạch vốn."),
+    "decision-missing": Kind(Level.INFO, "Có năm công nhận {value} nhưng chưa ghi số quyết định công nhận.",
+                             "Công nhận đạt chuẩn căn cứ quyết định: ghi số quyết định (ví dụ "
+                             "1234/QĐ-UBND) bên cạnh năm công nhận."),
+    "disbursed-vs-mobilised": Kind(
+        Level.WARNING, "Vốn NSTW và ngân sách tỉnh: giải ngân theo các công trình (Phụ biểu 05) là "
+        "{value} triệu đồng, nhưng huy động lũy kế (Phụ biểu 04, dòng I và II.1) là {note} triệu đồng.",
+        "Đối chiếu hai phụ biểu: tổng giải ngân các công trình phải khớp vốn NSTW và ngân sách tỉnh "
+        "đã huy động (chênh lệch không quá 5%)."),
     "drop-vs-last-year": Kind(Level.WARNING, "Kết quả {value} kém hơn cùng kỳ năm trước ({note}).",
                               "Kiểm tra lại số liệu; nếu đúng, ghi rõ lý do vào cột Ghi chú."),
     "negative-debt": Kind(Level.ERROR, "Số đã xử lý ({value}) lớn hơn nợ đầu kỳ ({note}).",
@@ -103,6 +111,8 @@ CATALOGUE: dict[str, Kind] = {
 
 #: A short Vietnamese name of each kind of finding (the check report shows it beside the code).
 LABELS: dict[str, str] = {
+    "decision-missing": "Thiếu số quyết định công nhận",
+    "disbursed-vs-mobilised": "Giải ngân lệch vốn huy động",
     "file-skipped": "Không phải bảng tính",
     "file-lock": "File khóa tạm của Excel",
     "file-encrypted": "File có mật khẩu",

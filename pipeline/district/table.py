@@ -49,6 +49,29 @@ class SumColumns(Formula):
 
 
 @dataclass(frozen=True)
+class Change(Formula):
+    """``now`` minus ``before`` in the same row, blank unless both are there (change against the
+    same period last year: an unknown last year is no change)."""
+
+    now: str
+    before: str
+    kind = "number"
+
+    def excel(self, addr) -> str:
+        a, b = addr(None, self.now), addr(None, self.before)
+        return f'=IF(OR(NOT(ISNUMBER({a})),NOT(ISNUMBER({b}))),"",{a}-{b})'
+
+    def evaluate(self, get) -> object:
+        a, b = get(None, self.now), get(None, self.before)
+        if not (is_number(a) and is_number(b)):
+            return ""
+        return tidy(float(a) - float(b))
+
+    def sources(self):
+        return ((None, self.now), (None, self.before))
+
+
+@dataclass(frozen=True)
 class CountText(Formula):
     """How many of adjacent columns ``cols`` of the row hold ``text`` (criteria met)."""
 
@@ -129,6 +152,17 @@ class CountOf(Total):
 
     def evaluate(self, values, get) -> object:
         return sum(1 for v in values(None) if v == self.text)
+
+
+@dataclass(frozen=True)
+class CountNumbers(Total):
+    """How many cells of the column hold a number (communes with a recognition year)."""
+
+    def excel(self, rng, cell) -> str:
+        return f"=COUNT({rng(None)})"
+
+    def evaluate(self, values, get) -> object:
+        return sum(1 for v in values(None) if is_number(v))
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,15 @@ summed and which are rates weighted by a TT row, which list columns are summed o
 header text or row list of an annex is repeated here.
 
 Values with a Lỗi are not used. Where a table shows one commune cell it shows ``ERROR_MARK``; where it
-adds up several, the row's "Ghi chú" names the cells left out. A unit without a usable file shows its
+adds up several, the row's "Ghi chú" says a value was left out (``INVALID_NOTE``; which cells, and
+why, is the check report's business: these tables go to the province). A unit without a usable file shows its
 state ("Chưa nộp", or why its file was not used) across the row, never zeros.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,12 +23,21 @@ from pipeline.annexes import Annex, load_annexes
 from pipeline.annexes.compute import compute_fixed_many
 from pipeline.annexes.formulas import AllMet, CountMet, RowRatio, SumRows
 from pipeline.annexes.model import MET
-from pipeline.district.table import (
-    Across, Average, Band, Col, CountOf, CountText, Footer, Sum, SumColumns, Table, Weighted,
+from pipeline.district.comparisons import (
+    CriteriaChange, criteria_change, disbursement_by_component, funds_against_plan,
+    indicator_comparison, new_products, targets_table,
 )
-from pipeline.text.numbers import vn_count
+from pipeline.district.table import (
+    Across, Average, Band, Col, CountNumbers, CountOf, CountText, Footer, Sum, SumColumns, Table,
+    Weighted,
+)
+from pipeline.annexes.pb10 import DECISION as RECOGNISED_DECISION
+from pipeline.annexes.pb10 import PROPOSED as PROPOSED_YEAR
+from pipeline.annexes.pb10 import YEAR as RECOGNISED_YEAR
 from pipeline.core.values import ERROR_MARK, blank_mask, is_blank, is_number
+from pipeline.text.numbers import vn_count
 from pipeline.result import RunResult
+from pipeline.text.numbers import vn_number
 from pipeline.core.states import UnitStatus
 
 #: Shown across the row of a unit whose file was read but refused (wrong period, unknown template …).
@@ -35,11 +45,13 @@ NOT_USED = "File có lỗi, chưa tổng hợp"
 #: Shown across the row of a unit that left a whole annex empty.
 NOT_FILLED = "Không kê khai"
 NOTE = "Ghi chú"
-#: Rejected cells named in a row's note before it says "…".
-MAX_NOTE_CELLS = 8
+#: A row's note where a value was left out: the province reads it; the cells are in the check report.
+INVALID_NOTE = "Số liệu chưa hợp lệ, đã đề nghị xã sửa"
 #: Lower bounds of the criteria bands under "all criteria met": 15–18, 10–14, 5–9, then "dưới 5".
 BAND_FLOORS = (15, 10, 5)
 CURRENT, PREVIOUS = "danh_gia", "danh_gia_truoc"
+#: Band over TH01's columns of criteria gained and lost since 31/12 last year.
+CHANGE_BAND = "Tiêu chí so với 31/12 năm trước"
 #: PB04 value columns shown at district level, one table each (the annual plan is left out).
 FUND_COLUMNS = ("thuc_hien", "luy_ke")
 #: PB08 value column shown at district level.
@@ -59,6 +71,8 @@ class CriteriaSummary:
     bands: list[tuple[str, int, str]]
     #: Number of criteria in the set (19 for QĐ 318/QĐ-TTg).
     criteria: int
+    #: "Xã A (tiêu chí 5, 17)": communes that met a criterion at 31/12 last year and no longer do.
+    lost: list[str] = field(default_factory=list)
     band_key: str = "xep_loai"
     count_key: str = "so_tc"
 
@@ -72,6 +86,8 @@ class FundsSummary:
     #: Top-level sources: (label, the table columns they add up).
     sources: list[tuple[str, tuple[str, ...]]]
     total_key: str
+    #: Per commune: annual plan, mobilised since January, % of the plan.
+    plan: Table | None = None
 
 
 @dataclass
@@ -96,6 +112,14 @@ class District:
     indicators: Table
     components: Table
     details: Table
+    recognition: RecognitionSummary | None = None
+    narrative: Table | None = None
+    #: TH08b: district figures against the same period last year and the annual plan.
+    indicator_comparison: Table | None = None
+    #: TH05 B: disbursement by nội dung thành phần.
+    disbursement_components: Table | None = None
+    #: TH12: each commune's targets for the next period.
+    targets: Table | None = None
 
 
 def build_district(result: RunResult) -> District:
@@ -112,6 +136,12 @@ def build_district(result: RunResult) -> District:
         indicators=indicators_table(src),
         components=components_table(src),
         details=details_table(src),
+        recognition=recognition_table(src),
+        narrative=narrative_table(src),
+        indicator_comparison=indicator_comparison(src, src.annex("TH08"), src.annexes["TT"]),
+        disbursement_components=disbursement_by_component(src, src.annex("TH05"),
+                                                          src.annex("TH09")),
+        targets=targets_table(src, [a for a in src.annexes.values() if _criteria_rows(a)]),
     )
 
 
@@ -262,13 +292,10 @@ class Source:
         return rows.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
     def notes(self, annex: Annex, columns: Iterable[str] | None = None) -> dict[str, str]:
-        """Per unit, the cells of ``annex`` left out because of a Lỗi."""
-        out: dict[str, str] = {}
-        for unit, part in self.cells(annex, columns, rejected=True).groupby("unit_code"):
-            cells = list(dict.fromkeys(part["cell"]))
-            more = f" và {len(cells) - MAX_NOTE_CELLS} ô khác" if len(cells) > MAX_NOTE_CELLS else ""
-            out[unit] = f"Ô có Lỗi, không tổng hợp: {', '.join(cells[:MAX_NOTE_CELLS])}{more}"
-        return out
+        """Per unit with a value of ``annex`` left out because of a Lỗi: ``INVALID_NOTE``. The
+        tables go to the province: which cells, and why, is for the check report."""
+        rejected = self.cells(annex, columns, rejected=True)
+        return {unit: INVALID_NOTE for unit in dict.fromkeys(rejected["unit_code"])}
 
 
 def _records_per_unit(frame: pd.DataFrame) -> dict[str, list[dict]]:
@@ -392,9 +419,12 @@ def criteria_table(src: Source, annex: Annex) -> CriteriaSummary:
             groups=(count_row.label,), formula=CountText(tuple(keys), MET)),
         Col("xep_loai", "Phân loại", kind="choice", width=13,
             formula=Band("so_tc", bands, below)),
+        Col("tang", "Đạt thêm", kind="text", width=10, wrap=True, groups=(CHANGE_BAND,)),
+        Col("giam", "Không còn đạt", kind="text", width=10, wrap=True, groups=(CHANGE_BAND,)),
         _note_col(18),
     ]
-    rows = src.base([*keys, "so_tc_truoc"])
+    rows = src.base([*keys, "so_tc_truoc", "tang", "giam"])
+    change = CriteriaChange({}, {})
     inputs = src.cells(annex, [CURRENT, PREVIOUS])
     inputs = inputs[_filled_inputs(inputs)]
     active = src.active()
@@ -421,6 +451,12 @@ def criteria_table(src: Source, annex: Annex) -> CriteriaSummary:
             counts = computed[(count_row.code, PREVIOUS)].reindex(index)
             with_previous = [u for u in filled if u in previous]
             rows.loc[with_previous, "so_tc_truoc"] = [int(v) for v in counts[with_previous]]
+            now = {row.code: dict(zip(filled, rows.loc[filled, key])) for key, row in zip(keys, criteria)}
+            before = {row.code: computed[(row.code, PREVIOUS)].reindex(index).to_dict()
+                      for row in criteria}
+            change = criteria_change(now, before, with_previous)
+            for key, found in (("tang", change.gained), ("giam", change.lost)):
+                rows.loc[with_previous, key] = [", ".join(found[u]) or None for u in with_previous]
     rows = _with_notes(rows, src.notes(annex, [CURRENT, PREVIOUS]))
     table = Table(
         code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
@@ -431,44 +467,45 @@ def criteria_table(src: Source, annex: Annex) -> CriteriaSummary:
                    {"so_tc_truoc": Average(), "so_tc": Average()}),
         ),
         notes=(f"Tiêu chí đạt khi mọi chỉ tiêu của tiêu chí được đánh giá Đạt; huyện tính lại từ "
-               f"các chỉ tiêu, không dùng số xã tự tính. “{ERROR_MARK}”: chỉ tiêu có Lỗi, chưa xác "
-               f"định được; ô trống: xã chưa đánh giá.",),
+               f"các chỉ tiêu, không dùng số xã tự tính. “{ERROR_MARK}”: chỉ tiêu chưa hợp lệ, đã "
+               f"đề nghị xã sửa; ô trống: xã chưa đánh giá.",),
     ).finish()
     active = table.rows[table.active]
     summary = [(label, int((active["xep_loai"] == label).sum()),
                 ", ".join(active.loc[active["xep_loai"] == label, "label"]))
                for label in [b for _low, b in bands] + [below]]
-    return CriteriaSummary(table, summary, len(criteria))
+    return CriteriaSummary(table, summary, len(criteria), change.lost_lines(dict(src.units)))
 
 
 # TH03
 
 
 def villages_table(src: Source) -> Table:
+    """Villages per commune. A model village is one with a decision (its year): 15/15 criteria met
+    without one is a village proposed for recognition, listed with its quarter, never counted."""
     annex, info = src.annex("TH03"), src.annexes["TT"]
-    rows = src.base(["ke_khai", "dat_ntm", "kieu_mau", "ds_kieu_mau", "du_kien"])
+    keys = ("ke_khai", "dat_ntm", "kieu_mau", "ds_kieu_mau", "du_kien")
+    rows = src.base(keys)
     rows["so_thon"] = src.by_unit(info, "gia_tri", [VILLAGES_ROW])[VILLAGES_ROW]
     records_of = _records_per_unit(src.list_rows(annex))
     active = src.active()
-    found: dict[str, list] = {k: [] for k in ("ke_khai", "dat_ntm", "kieu_mau", "ds_kieu_mau", "du_kien")}
+    found: dict[str, list] = {k: [] for k in keys}
     for unit in active:
-        mine = records_of.get(unit, [])
-        model = [r for r in mine if _is_model(r)]
+        mine = [r for r in records_of.get(unit, []) if not is_blank(r["ten_thon"])]
+        model = [r for r in mine if is_model_village(r)]
         found["ke_khai"].append(len(mine))
         found["dat_ntm"].append(int(sum(is_number(r["nam_dat_ntm"]) for r in mine)))
         found["kieu_mau"].append(len(model))
-        found["ds_kieu_mau"].append("; ".join(
-            f"{r['ten_thon']} ({int(r['nam_kieu_mau'])})" if is_number(r["nam_kieu_mau"])
-            else str(r["ten_thon"]) for r in model if not is_blank(r["ten_thon"])))
+        found["ds_kieu_mau"].append("; ".join(_decision_text(r) for r in model))
         planned: dict[str, list[str]] = {}
         for r in mine:
-            if not is_blank(r["du_kien"]) and not is_blank(r["ten_thon"]) and not _is_model(r):
-                planned.setdefault(str(r["du_kien"]), []).append(str(r["ten_thon"]))
+            if not is_blank(r["du_kien"]) and not is_model_village(r):
+                planned.setdefault(str(r["du_kien"]), []).append(_village_progress(r))
         found["du_kien"].append("; ".join(f"{when}: {', '.join(names)}"
                                           for when, names in planned.items()))
     _set_rows(rows, active, found)
     rows = _with_notes(rows, {**src.notes(info, ["gia_tri"]), **src.notes(annex)})
-    ntm, model = "Thôn đạt chuẩn NTM", "Thôn đạt chuẩn NTM kiểu mẫu"
+    ntm, model = "Thôn đạt chuẩn NTM", "Thôn đã được công nhận NTM kiểu mẫu"
     columns = (
         Col("so_thon", info.row(VILLAGES_ROW).label, kind="int", width=8),
         Col("ke_khai", "Số thôn kê khai", kind="int", width=8),
@@ -478,9 +515,10 @@ def villages_table(src: Source) -> Table:
         Col("kieu_mau", "Số thôn", kind="int", groups=(model,), width=8),
         Col("ty_le_kieu_mau", "Tỷ lệ (%)", kind="percent", groups=(model,), width=8,
             formula=RowRatio("kieu_mau", "so_thon")),
-        Col("ds_kieu_mau", "Tên thôn (năm công nhận)", kind="text", groups=(model,), width=26,
+        Col("ds_kieu_mau", "Tên thôn (năm, số quyết định)", kind="text", groups=(model,), width=28,
             wrap=True),
-        Col("du_kien", "Thôn phấn đấu đạt NTM kiểu mẫu (dự kiến)", kind="text", width=26, wrap=True),
+        Col("du_kien", "Thôn đề nghị, dự kiến công nhận NTM kiểu mẫu (quý/năm: thôn, số tiêu chí "
+            "đạt)", kind="text", width=28, wrap=True),
         _note_col(),
     )
     sums = ("so_thon", "ke_khai", "dat_ntm", "kieu_mau")
@@ -490,14 +528,106 @@ def villages_table(src: Source) -> Table:
         footers=(Footer(src.total_label, {k: Sum() for k in sums}
                         | {"ty_le_ntm": Across(RowRatio("dat_ntm", "so_thon")),
                            "ty_le_kieu_mau": Across(RowRatio("kieu_mau", "so_thon"))}),),
-        notes=(f"Thôn đạt NTM kiểu mẫu: đạt đủ số tiêu chí thôn kiểu mẫu, hoặc đã có năm công "
-               f"nhận. Tỷ lệ tính trên số thôn của xã ({info.sheet}).",),
+        notes=(f"Thôn NTM kiểu mẫu: chỉ tính thôn đã có quyết định công nhận (năm công nhận). Thôn "
+               f"đạt đủ tiêu chí nhưng chưa có quyết định chỉ ghi ở cột đề nghị, dự kiến công nhận. "
+               f"Tỷ lệ tính trên số thôn của xã ({info.sheet}).",),
     ).finish()
 
 
-def _is_model(row: Mapping[str, object]) -> bool:
+def is_model_village(row: Mapping[str, object]) -> bool:
+    """Recognised as a model village: the year of its decision is given (criteria met are not)."""
+    return is_number(row.get("nam_kieu_mau"))
+
+
+def _decision_text(row: Mapping[str, object]) -> str:
+    """'Thôn 2 (2023, QĐ 456/QĐ-UBND)'."""
+    parts = [vn_year(row["nam_kieu_mau"])]
+    if not is_blank(row.get("so_qd_kieu_mau")):
+        parts.append(f"QĐ {row['so_qd_kieu_mau']}")
+    return f"{row['ten_thon']} ({', '.join(parts)})"
+
+
+def _village_progress(row: Mapping[str, object]) -> str:
+    """'Thôn 1 (15/15)': the village and the criteria it meets, where known."""
     met, total = row.get("so_tc_dat"), row.get("tong_tc")
-    return (is_number(met) and is_number(total) and met >= total) or is_number(row.get("nam_kieu_mau"))
+    if is_number(met) and is_number(total):
+        return f"{row['ten_thon']} ({int(met)}/{int(total)})"
+    return str(row["ten_thon"])
+
+
+def vn_year(value: object) -> str:
+    return vn_number(int(value), group=False) if is_number(value) else str(value)
+
+
+# TH10
+
+
+@dataclass
+class RecognitionSummary:
+    """TH10: each commune's recognition by level, from its decisions, and the district's counts."""
+
+    table: Table
+    #: Per level: (label, number of communes recognised, their names, names proposed this year).
+    levels: list[tuple[str, int, str, str]]
+    #: The year "proposed this year" refers to.
+    year: int
+    #: Table column key of each level's year (a live COUNT in the workbook).
+    year_keys: list[str]
+
+
+def recognition_table(src: Source) -> RecognitionSummary:
+    """A row per commune: per level the year and decision, or the year it is to be proposed."""
+    annex = src.annex("TH10")
+    year = src.result.period.year
+    levels = list(annex.rows)
+    cells = {key: src.by_unit(annex, key, [r.code for r in levels])
+             for key in (RECOGNISED_YEAR, RECOGNISED_DECISION, PROPOSED_YEAR)}
+    rows = src.base()
+    columns: list[Col] = []
+    for level in levels:
+        band = (_level_name(level.label),)
+        columns += [Col(f"{level.code}|nam", "Năm công nhận", kind="year", groups=band, width=7.5,
+                        wrap=True),
+                    Col(f"{level.code}|qd", "Số quyết định", kind="text", groups=band, width=13,
+                        wrap=True)]
+        rows[f"{level.code}|nam"] = cells[RECOGNISED_YEAR][level.code]
+        rows[f"{level.code}|qd"] = cells[RECOGNISED_DECISION][level.code]
+    proposed, this_year = [], {level.code: set() for level in levels}
+    for unit in rows.index:
+        plans = []
+        for level in levels:
+            when = cells[PROPOSED_YEAR].at[unit, level.code]
+            if is_number(when) and not is_number(cells[RECOGNISED_YEAR].at[unit, level.code]):
+                plans.append(f"{_level_name(level.label)}: {vn_year(when)}")
+                if int(when) == year:
+                    this_year[level.code].add(unit)
+        proposed.append("; ".join(plans))
+    rows["de_nghi"] = proposed
+    columns.append(Col("de_nghi", "Dự kiến đề nghị công nhận (mức: năm)", kind="text", width=16,
+                       wrap=True))
+    columns.append(_note_col(12))
+    rows = _with_notes(rows, src.notes(annex))
+    year_keys = [f"{level.code}|nam" for level in levels]
+    table = Table(
+        code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
+        columns=tuple(columns), rows=rows,
+        footers=(Footer("Số xã đã được công nhận", {k: CountNumbers() for k in year_keys}),),
+        notes=("Xã được công nhận khi có quyết định công nhận (năm, số quyết định); đạt đủ tiêu chí "
+               "chưa phải là được công nhận. Số liệu do xã kê khai theo quyết định.",),
+    ).finish()
+    active = table.rows[table.active]
+    summary = []
+    for level in levels:
+        done = active[np.array([is_number(v) for v in active[f"{level.code}|nam"]], dtype=bool)]
+        planned = active[active.index.isin(list(this_year[level.code]))]
+        summary.append((_level_name(level.label), len(done), ", ".join(done["label"]),
+                        ", ".join(planned["label"])))
+    return RecognitionSummary(table, summary, year, year_keys)
+
+
+def _level_name(label: str) -> str:
+    """'Xã đạt chuẩn nông thôn mới nâng cao' → 'NTM nâng cao'."""
+    return label.replace("Xã đạt chuẩn nông thôn mới", "NTM").strip()
 
 
 # TH04
@@ -551,10 +681,11 @@ def funds_tables(src: Source) -> FundsSummary:
                 Footer("Tỷ trọng (%)", {k: Across(RowRatio(k, root)) for k in [root, *leaves]}),
             ),
             notes=(f"Tổng số của mỗi xã = tổng các nguồn (tính lại từ số liệu nguồn, không dùng dòng "
-                   f"tổng xã tự tính). “{ERROR_MARK}”: số liệu có Lỗi, không tổng hợp.",),
+                   f"tổng xã tự tính). “{ERROR_MARK}”: {INVALID_NOTE.lower()}.",),
         ).finish())
     sources = [(f"{c}. {annex.row(c).label}", tuple(_leaves(c, parts))) for c in parts[root]]
-    return FundsSummary(tables, [c.title for c in value_columns], sources, root)
+    return FundsSummary(tables, [c.title for c in value_columns], sources, root,
+                        funds_against_plan(src, annex))
 
 
 # TH05, TH06
@@ -604,7 +735,7 @@ def list_table(src: Source, annex: Annex, count_title: str, split: str | None = 
         code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
         columns=tuple(columns), rows=rows, unit_note=annex.unit_note,
         footers=(Footer(src.total_label, footer),),
-        notes=("Số liệu có Lỗi không được cộng; ô có Lỗi ghi ở cột Ghi chú.",),
+        notes=(f"Số liệu chưa hợp lệ không được cộng (cột {NOTE}).",),
     ).finish()
 
 
@@ -629,17 +760,22 @@ def ocop_tables(src: Source) -> OcopSummary:
         mine = [r["so_sao"] for r in records_of.get(unit, [])]
         for key, s in star_of.items():
             found[key].append(int(sum(1 for v in mine if is_number(v) and v == s)))
+    year = src.result.period.year
+    new = new_products(src, annex, year)
+    found["moi"] = [new.get(unit, 0) for unit in active]
     _set_rows(rows, active, found)
     rows = _with_notes(rows, src.notes(annex))
-    band = "Số sản phẩm theo hạng sao"
+    band = "Số sản phẩm theo hạng sao (lũy kế)"
     stars_table = Table(
         code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
         columns=(*(Col(k, f"{s} sao", kind="int", groups=(band,), width=9) for k, s in star_of.items()),
                  Col("tong", "Tổng số", kind="int", groups=(band,), width=10,
                      formula=SumColumns(tuple(star_of))),
+                 Col("moi", f"Trong đó: công nhận mới năm {vn_year(year)}", kind="int", width=13,
+                     wrap=True),
                  _note_col(20)),
         rows=rows, caption=f"A. {band.upper()}",
-        footers=(Footer(src.total_label, {k: Sum() for k in [*star_of, "tong"]}),),
+        footers=(Footer(src.total_label, {k: Sum() for k in [*star_of, "tong", "moi"]}),),
     ).finish()
     names = dict(src.units)
     bad = {(r.unit_code, r.row_code, r.column) for r in src.cells(annex, rejected=True).itertuples()}
@@ -674,6 +810,13 @@ def indicators_table(src: Source) -> Table:
     weights = [r.code for r in info.rows if r.code in {m.weight for m in measured}]
     rows = src.base().join(src.by_unit(info, "gia_tri", weights))
     rows = rows.join(src.by_unit(annex, value.key, [r.code for r in measured]))
+    notes = {**src.notes(info, ["gia_tri"]), **src.notes(annex, [value.key])}
+    for row in measured:  # a figure typed once in another annex is read there
+        link = row.links.get(value.key)
+        if link is not None:
+            source = src.annexes[link.annex]
+            rows[row.code] = src.by_unit(source, link.column, [link.row])[link.row]
+            notes |= {u: n for u, n in src.notes(source, [link.column]).items() if u not in notes}
     columns = [Col(w, info.row(w).label, kind="int", groups=("Quyền số",), width=9, wrap=True)
                for w in weights]
     columns += [Col(r.code, f"{r.label} ({r.unit})", kind=r.kind, width=10, wrap=True)
@@ -681,14 +824,18 @@ def indicators_table(src: Source) -> Table:
     columns.append(_note_col(16))
     totals = {w: Sum() for w in weights}
     totals |= {r.code: Weighted(r.weight) if r.aggregate == "weighted" else Sum() for r in measured}
-    rows = _with_notes(rows, {**src.notes(info, ["gia_tri"]), **src.notes(annex, [value.key])})
+    rows = _with_notes(rows, notes)
+    shared = [f"{r.label.lower()} (chỉ tiêu {r.links[value.key].row})" for r in measured
+              if value.key in r.links]
     return Table(
         code=annex.district_sheet, sheet=_sheet(annex), title=annex.district_title,
         columns=tuple(columns), rows=rows, note=f"Số liệu: {value.title.lower()}",
         footers=(Footer(src.total_label, totals),),
         notes=(f"Số lượng: cộng các xã. Tỷ lệ và thu nhập: bình quân gia quyền theo số hộ hoặc số "
                f"nhân khẩu của từng xã ({info.sheet}), không phải bình quân cộng các tỷ lệ. "
-               f"“{ERROR_MARK}”: số liệu có Lỗi, không tổng hợp.",
+               f"“{ERROR_MARK}”: {INVALID_NOTE.lower()}.",
+               *([f"Lấy từ kết quả kỳ báo cáo của Biểu tiêu chí NTM (xã chỉ ghi một lần): "
+                  f"{', '.join(shared)}."] if shared else []),
                *_missing_weights(src, rows, measured, info)),
     ).finish()
 
@@ -712,7 +859,17 @@ def _missing_weights(src: Source, rows: pd.DataFrame, measured, info: Annex) -> 
 
 
 def components_table(src: Source) -> Table:
-    annex = src.annex("TH09")
+    return text_table(src, src.annex("TH09"))
+
+
+def narrative_table(src: Source) -> Table:
+    """TH11: leadership, difficulties, causes, proposals: each section, commune by commune."""
+    return text_table(src, src.annex("TH11"))
+
+
+def text_table(src: Source, annex: Annex) -> Table:
+    """A fixed annex of texts as sections (one per annex row), one row per commune in each: what
+    the communes wrote, word for word, ready to paste into the district's report."""
     shown = [c for c in annex.columns if c.role == "input"]
     cells = {c.key: src.by_unit(annex, c.key, [r.code for r in annex.rows]) for c in shown}
     base = src.base()
@@ -734,7 +891,7 @@ def components_table(src: Source) -> Table:
         footers=(Footer(f"Tổng kinh phí {src.total_label.lower()}", {k: Sum(subtotal=True)
                                                                    for k in summed}),),
         notes=(f"Nội dung do các xã báo cáo, giữ nguyên văn để huyện tổng hợp báo cáo. "
-               f"“{ERROR_MARK}”: nội dung có Lỗi, không tổng hợp.",),
+               f"“{ERROR_MARK}”: nội dung chưa hợp lệ, đã đề nghị xã sửa.",),
     ).finish()
 
 
@@ -804,5 +961,6 @@ def details_table(src: Source) -> Table:
     return Table(
         code="", sheet=DETAILS_SHEET, title=DETAILS_TITLE, columns=columns,
         rows=pd.DataFrame(records, columns=["label", "state", *(c.key for c in columns)]),
-        note="Mỗi dòng một ô số liệu của xã đã được dùng (ô có Lỗi không có ở đây).",
+        note="Mỗi dòng một ô số liệu của xã đã được dùng (ô có Lỗi không có ở đây). Trang này để tra "
+             "cứu trên máy, không in.",
     ).finish()

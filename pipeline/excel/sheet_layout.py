@@ -28,7 +28,14 @@ BLANK_DATE = "......., ngày ..... tháng ..... năm ........"
 LINE_HEIGHT = 16.5
 #: Share of the total width given to the left heading block.
 LEFT_SHARE = 0.45
-PAGE_FOOTER = "&C&\"Times New Roman\"Trang &P/&N"
+PAGE_FOOTER = "&C&\"Times New Roman\"&12Trang &P/&N"
+
+
+def _shifted(widths: Sequence[float], balanced: bool, first: int) -> tuple[Span, Span]:
+    """``spans`` of the columns from ``first`` on (a sheet whose first columns repeat on every
+    printed page keeps its heading off them)."""
+    (a, b), (c, d) = spans(widths[first:], balanced)
+    return (a + first, b + first), (c + first, d + first)
 
 
 def spans(widths: Sequence[float], balanced: bool = False) -> tuple[Span, Span]:
@@ -60,20 +67,33 @@ def merge(ws: Worksheet, row: int, span: Span, text: str, fmt) -> None:
 
 
 def write_heading(ws: Worksheet, styles: Styles, widths: Sequence[float], authority: str,
-                  issuer: str, *, balanced: bool = False) -> None:
+                  issuer: str, *, balanced: bool = False, first: int = 0) -> None:
     """Rows 1–2: the issuing body (authority above, issuer in bold) and the quốc hiệu, tiêu ngữ."""
-    left, right = spans(widths, balanced)
+    left, right = _shifted(widths, balanced, first)
     merge(ws, 0, left, authority, styles.centered())
     merge(ws, 1, left, issuer, styles.centered(bold=True))
     merge(ws, 0, right, NATIONAL_TITLE, styles.centered(bold=True))
     merge(ws, 1, right, NATIONAL_MOTTO, styles.centered(bold=True, underline=1))
 
 
+#: Row of the sample-data banner: the empty row between the heading blocks and the title.
+BANNER_ROW = 2
+
+
+def write_banner(ws: Worksheet, styles: Styles, last_col: int, text: str, row: int = BANNER_ROW,
+                 first: int = 0) -> None:
+    """A red line across the sheet (``text``: the sample-data warning), and on every printed page."""
+    fmt = styles.get(bold=True, font_color="#C00000", align="center", font_size=13)
+    merge(ws, row, (first, max(first, last_col)), text, fmt)
+    ws.set_header(f'&C&"Times New Roman,Bold"&12&KC00000{text}')
+
+
 def write_title(ws: Worksheet, styles: Styles, widths: Sequence[float], title: str, subtitle: str,
-                note: str = "", unit_note: str = "", *, balanced: bool = False) -> None:
+                note: str = "", unit_note: str = "", *, balanced: bool = False,
+                first: int = 0) -> None:
     """Rows 4–6: the title, the line under it, then a note (left) and the ĐVT line (right)."""
-    left, right = spans(widths, balanced)
-    full = (0, len(widths) - 1)
+    left, right = _shifted(widths, balanced, first)
+    full = (first, len(widths) - 1)
     merge(ws, 3, full, title, styles.title())
     ws.set_row(3, 36)
     merge(ws, 4, full, subtitle, styles.centered(italic=True))
@@ -84,9 +104,9 @@ def write_title(ws: Worksheet, styles: Styles, widths: Sequence[float], title: s
 
 def write_signature(ws: Worksheet, styles: Styles, widths: Sequence[float], start: int, *,
                     left: Sequence[Line], right: Sequence[Line], date_line: str = BLANK_DATE,
-                    balanced: bool = False) -> int:
+                    balanced: bool = False, first: int = 0) -> int:
     """The signature block from row ``start``; returns the first row after it (with room to sign)."""
-    left_span, right_span = spans(widths, balanced)
+    left_span, right_span = _shifted(widths, balanced, first)
     fmts = {"bold": styles.centered(bold=True), "italic": styles.centered(italic=True),
             "plain": styles.centered()}
     merge(ws, start, right_span, date_line, styles.centered(italic=True))
@@ -97,11 +117,26 @@ def write_signature(ws: Worksheet, styles: Styles, widths: Sequence[float], star
     return start + 1 + max(len(left), len(right)) + 3
 
 
-def set_page(ws: Worksheet, last_col: int, last_row: int, repeat: tuple[int, int]) -> None:
-    """A4 landscape, one page wide, header rows ``repeat`` on every page, page numbers below."""
+#: Printable width of A4 landscape inside ``set_page``'s margins, in pixels at 100 % (96 dpi).
+PRINT_WIDTH_PX = int((11.69 - 0.5 - 0.4) * 96)
+
+
+def set_page(ws: Worksheet, last_col: int, last_row: int, repeat: tuple[int, int], *,
+             column_breaks: Sequence[int] = (), scale: int = 100) -> None:
+    """A4 landscape, header rows ``repeat`` on every page, page numbers below.
+
+    One page wide, unless ``column_breaks`` (first columns of the later pages) are given: then the
+    sheet prints at ``scale`` % across pages, with its first two columns (STT, unit) on each.
+    """
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+    if column_breaks:
+        ws.set_print_scale(scale)
+        ws.set_v_pagebreaks(list(column_breaks))
+        ws.repeat_columns(0, 1)
+        ws.print_across()  # the right-hand part of the table right after its left-hand part
+    else:
+        ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
     ws.center_horizontally()
     ws.repeat_rows(*repeat)

@@ -16,7 +16,7 @@ from pipeline.text.names import ascii_name
 
 
 
-def context(settings: Settings, unit: Unit | None) -> WorkbookContext:
+def context(settings: Settings, unit: Unit | None, *, sample: bool = False) -> WorkbookContext:
     registry = settings.registry
     return WorkbookContext(
         period=settings.period,
@@ -27,6 +27,7 @@ def context(settings: Settings, unit: Unit | None) -> WorkbookContext:
         parent=registry.name,
         deadline=settings.deadline,
         office=settings.office,
+        sample=sample,
     )
 
 
@@ -62,5 +63,5 @@ def generate_samples(settings: Settings, outdir: Path = SAMPLES_DIR,
     for unit in progress(settings.registry.units):
         data = sample_data(unit, annexes, settings.region)
         written.append(write_workbook(folder / unit_file_name(unit, period), annexes,
-                                      context(settings, unit), data))
+                                      context(settings, unit, sample=True), data))
     return written

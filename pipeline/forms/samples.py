@@ -11,9 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipeline.annexes import Annex
+from pipeline.annexes.formulas import AllMet
 from pipeline.annexes.model import MET, NOT_MET
 from pipeline.annexes.pb07 import GROUPS, OWNER_KINDS
+from pipeline.annexes.pb08 import SHARED
+from pipeline.annexes.pb10 import DECISION, PROPOSED, YEAR
 from pipeline.config.registry import Unit
+from pipeline.forms import sample_texts
+from pipeline.forms.seed_texts import THO_THANH_SECTIONS
 
 THO_THANH = "15652"
 
@@ -43,11 +48,17 @@ THO_THANH_COMPONENTS = {
                  "án hỗ trợ phát triển sản xuất; 600 lượt ngày công dọn vệ sinh môi trường."),
 }
 
-#: Key indicators of the seed report (PB08 row code → value in the reporting period).
+#: Key indicators of the seed report (PB08 row code → value in the reporting period). BHYT (90 %)
+#: is PB08 row 8, which shows PB01's indicator 15.1: it is typed there (THO_THANH_CRITERIA).
 THO_THANH_INDICATORS = {
-    "1": 7, "2": 800, "3": 8, "4": 14, "5": 100, "6": 100, "7": 96, "8": 90, "9": 90, "10": 100,
-    "12": 7,
+    "1": 7, "2": 800, "3": 8, "4": 14, "5": 100, "6": 100, "7": 96, "9": 90, "10": 100, "12": 7,
 }
+#: The seed's plan for NTM nâng cao (Phần thứ hai, 2.), written against each criterion not yet met.
+THO_THANH_NANG_CAO = ("Duy trì các tiêu chí NTM nâng cao đã đạt được hoàn thành các tiêu chí chưa "
+                      "đạt đề nghị cấp trên xem xét, công nhận xã đạt chuẩn nông thôn mới nâng cao "
+                      "vào năm 2025.")
+#: PB01 indicator results of the seed report (the commune meets them all).
+THO_THANH_CRITERIA = {"15.1": 90, "17.1": 100}
 
 
 def _criteria(annex: Annex, rng: random.Random, met_share: float, region: str) -> dict:
@@ -83,6 +94,59 @@ def _money(rng: random.Random, high: float) -> float:
     return round(rng.uniform(0, high), 1)
 
 
+def _spread(data: dict, annex: Annex, rng: random.Random) -> dict:
+    """Spread the results PB08 also shows (BHYT, income, poverty) around their threshold, on the
+    side the commune's assessment says, so communes do not all report the same figure."""
+    for indicator in SHARED.values():
+        value, row = data.get(indicator, {}).get("ket_qua"), annex.row(indicator)
+        item = row.meta.get("catalogue")
+        if not isinstance(value, (int, float)) or item is None or not item.compare:
+            continue
+        toward = 1 if (item.compare == ">=") == (data[indicator]["danh_gia"] == MET) else -1
+        moved = value + toward * rng.uniform(0, max(1.0, abs(value) * 0.08))
+        if item.unit.strip() == "%":
+            moved = min(100.0, moved)
+        data[indicator] = {**data[indicator], "ket_qua": round(max(0.5, moved), 1)}
+    return data
+
+
+#: Targets a commune writes for a criterion it has not met yet ("Kế hoạch kỳ tới").
+TARGETS = ("Phấn đấu hoàn thành trong quý IV/2024.", "Hoàn thành trong năm 2025.",
+           "Tranh thủ nguồn vốn lồng ghép, phấn đấu đạt cuối năm 2024.",
+           "Vận động nhân dân đóng góp, hoàn thành trước 31/12/2024.")
+
+
+def _history(data: dict, annex: Annex, rng: random.Random) -> dict:
+    """31/12 last year, and the next period's target: most criteria as now; sometimes one was
+    reached this period (its indicators not met before) or lost (all met before)."""
+    criteria = [r for r in annex.rows if isinstance(r.formulas.get("danh_gia"), AllMet)]
+    met = [r for r in criteria if all(data.get(c, {}).get("danh_gia") == MET
+                                      for c in r.formulas["danh_gia"].rows)]
+    missed = [r for r in criteria if r not in met]
+    if met and rng.random() < 0.5:
+        first = met[rng.randrange(len(met))].formulas["danh_gia"].rows[0]
+        data[first] = {**data[first], "danh_gia_truoc": NOT_MET}
+    if missed and rng.random() < 0.25:
+        for code in missed[rng.randrange(len(missed))].formulas["danh_gia"].rows:
+            data[code] = {**data.get(code, {}), "danh_gia_truoc": MET}
+    for row in missed:
+        data[row.code] = {**data.get(row.code, {}), "ke_hoach": rng.choice(TARGETS)}
+    return data
+
+
+def _follow_works(data: dict, works: list[dict]) -> dict:
+    """PB04 ``data`` with NSTW and tỉnh (I.1, I.2, II.1) set to what PB05's works disbursed (rule
+    pb05-vs-pb04): the money a commune mobilised from them is the money it disbursed."""
+    for column, key in (("thuc_hien", "giai_ngan"), ("luy_ke", "giai_ngan"), ("ke_hoach", "ke_hoach")):
+        invest = sum(w[key] for w in works if w["nguon_von"] == "Đầu tư phát triển")
+        career = sum(w[key] for w in works if w["nguon_von"] == "Sự nghiệp")
+        central = {"I.1": round(invest * 0.7, 1), "I.2": round(career * 0.7, 1)}
+        central["II.1"] = round(invest + career - central["I.1"] - central["I.2"], 1)
+        for code, value in central.items():
+            data[code][column] = value
+    return data
+
+
 def _funds(rng: random.Random) -> dict:
     data: dict[str, dict[str, object]] = {}
     for code, high in (("I.1", 3000), ("I.2", 800), ("II.1", 1500), ("II.2", 900), ("II.3", 500),
@@ -96,7 +160,7 @@ def _funds(rng: random.Random) -> dict:
     return data
 
 
-def _indicators(rng: random.Random, villages: int) -> dict:
+def _indicators(rng: random.Random, villages: int, criteria: Mapping[str, Mapping]) -> dict:
     counts = {"1": rng.randint(3, 15), "2": rng.randint(200, 1500), "3": rng.randint(2, 30),
               "4": rng.randint(5, 60), "12": rng.randint(max(0, villages - 2), villages)}
     rates = {"5": rng.uniform(95, 100), "6": rng.uniform(97, 100), "7": rng.uniform(90, 100),
@@ -112,20 +176,56 @@ def _indicators(rng: random.Random, villages: int) -> dict:
                       "ke_hoach": round(min(100, value + 1), 1)}
     income = round(rng.uniform(38, 62), 1)
     data["13"] = {"thuc_hien": income, "cung_ky": round(income * 0.93, 1), "ke_hoach": round(income * 1.05, 1)}
+    # Rows shown from PB01 (BHYT, income, poverty): the same period last year and the plan follow
+    # PB01's figure; the figure itself is typed there only.
+    for code, indicator in SHARED.items():
+        now = criteria.get(indicator, {}).get("ket_qua")
+        if isinstance(now, (int, float)):
+            better = -1 if code == "14" else 1
+            cap = 1e9 if code == "13" else 100.0  # income is no rate
+            data[code] = {"cung_ky": round(min(cap, max(0.0, now - better * abs(now) * 0.05)), 1),
+                          "ke_hoach": round(min(cap, max(0.0, now + better * abs(now) * 0.02)), 1)}
+        else:
+            data.pop(code, None)
     return data
 
 
-def _villages(rng: random.Random, count: int) -> list[dict]:
+def _villages(rng: random.Random, count: int, decisions: random.Random) -> list[dict]:
+    """Villages; a model village is one with a decision, and some at 15/15 only wait for it."""
     rows = []
     for i in range(1, count + 1):
         met = rng.randint(3, 15)
+        year = rng.choice([2023, 2024]) if met == 15 else None
+        decided = year is not None and decisions.random() < 0.6
         rows.append({
             "ten_thon": f"Thôn {i}", "nam_dat_ntm": rng.choice([2019, 2020, 2021, 2022, None]),
             "so_tc_dat": met, "tong_tc": 15,
-            "nam_kieu_mau": rng.choice([2023, 2024]) if met == 15 else None,
-            "du_kien": None if met == 15 else rng.choice(["Quý IV/2024", "Năm 2025"]),
+            "nam_kieu_mau": year if decided else None,
+            "so_qd_kieu_mau": f"{decisions.randint(100, 999)}/QĐ-UBND" if decided else None,
+            "du_kien": (None if decided else "Quý IV/2024" if met == 15
+                        else rng.choice(["Quý IV/2024", "Năm 2025"])),
         })
     return rows
+
+
+def _recognition(rng: random.Random, unit: Unit) -> dict:
+    """PB10: year and decision of each level reached; the year a level is to be proposed."""
+    if unit.kind != "Xã":
+        note = f"{unit.kind} không thuộc đối tượng xét công nhận xã NTM"
+        return {"NTM": {"ghi_chu": note}}
+    ntm = rng.randint(2013, 2022)
+    data: dict[str, dict[str, object]] = {
+        "NTM": {YEAR: ntm, DECISION: f"{rng.randint(1000, 4999)}/QĐ-UBND ngày "
+                                     f"{rng.randint(1, 28)}/{rng.randint(6, 12)}/{ntm} của UBND tỉnh"}}
+    chance = rng.random()
+    if chance < 0.3 and ntm <= 2020:
+        year = rng.randint(ntm + 2, 2023)
+        data["NC"] = {YEAR: year, DECISION: f"{rng.randint(1000, 4999)}/QĐ-UBND ngày "
+                                            f"{rng.randint(1, 28)}/{rng.randint(6, 12)}/{year} của UBND tỉnh"}
+        data["KM"] = {PROPOSED: 2025}
+    elif chance < 0.7:
+        data["NC"] = {PROPOSED: rng.choice([2024, 2025])}
+    return data
 
 
 def _works(rng: random.Random, unit: Unit) -> list[dict]:
@@ -171,17 +271,31 @@ def synthetic_data(unit: Unit, annexes: Mapping[str, Annex], region: str) -> dic
     rng = random.Random(int(unit.code))
     villages = rng.randint(5, 14)
     households = rng.randint(700, 2600)
+    # New fields draw from their own stream, so adding one does not reshuffle the older figures.
+    extra = random.Random(f"{unit.code}-2")
+    info = _info(unit, villages, households, households * rng.randint(38, 46) // 10)
+    criteria = _history(_spread(_criteria(annexes["PB01"], rng, 0.9, region), annexes["PB01"], extra),
+                        annexes["PB01"], extra)
+    village_rows = _villages(rng, villages, extra)
+    funds = _funds(rng)
+    works = _works(rng, unit)
+    funds = _follow_works(funds, works)
     data: dict[str, Any] = {
-        "TT": _info(unit, villages, households, households * rng.randint(38, 46) // 10),
-        "PB01": _criteria(annexes["PB01"], rng, 0.9, region),
-        "PB03": _villages(rng, villages),
-        "PB04": _funds(rng),
-        "PB05": _works(rng, unit),
+        "TT": info,
+        "PB01": criteria,
+        "PB03": village_rows,
+        "PB04": funds,
+        "PB05": works,
         "PB06": _debts(rng),
         "PB07": _ocop(rng, unit),
-        "PB08": _indicators(rng, villages),
-        "PB09": {str(i): {"ap_dung": "Có", "ket_qua": f"{unit.name} tiếp tục triển khai nội dung {i}.",
+        "PB08": _indicators(rng, villages, criteria),
+        "PB09": {str(i): {"ap_dung": "Có",
+                          "ket_qua": sample_texts.pick(extra, sample_texts.COMPONENTS[str(i)],
+                                                       unit.name, villages),
                           "kinh_phi": _money(rng, 200)} for i in range(1, 12)},
+        "PB10": _recognition(extra, unit),
+        "PB11": {code: {"noi_dung_bc": sample_texts.pick(extra, pool, unit.name, villages)}
+                 for code, pool in sample_texts.SECTIONS.items()},
     }
     if rng.random() < 0.5:
         data["PB02"] = _criteria(annexes["PB02"], rng, 0.6, region)
@@ -200,8 +314,9 @@ def tho_thanh_data(annexes: Mapping[str, Annex], region: str) -> dict[str, Any]:
         "TT": _info(Unit(THO_THANH, "Xã Thọ Thanh", "Thọ Thanh", "Xã"), 7, 1180, 4850)
         | {"NGUOI_LAP": {"gia_tri": "Cán bộ phụ trách NTM"}},
         # A commune already NTM: every criterion met (the report works toward NTM nâng cao).
-        "PB01": _criteria(annexes["PB01"], rng, 1.0, region),
-        "PB02": _criteria(annexes["PB02"], rng, 0.7, region),
+        "PB01": _with_results(_criteria(annexes["PB01"], rng, 1.0, region), THO_THANH_CRITERIA),
+        "PB02": _proposed(_criteria(annexes["PB02"], rng, 0.7, region), annexes["PB02"]),
+        # Thôn 1 meets 15/15 but has no decision yet: proposed for Quý III/2024, not recognised.
         "PB03": [{"ten_thon": "Thôn 1", "so_tc_dat": 15, "tong_tc": 15, "du_kien": "Quý III/2024",
                   "ghi_chu": "Đề nghị UBND huyện công nhận; các thôn khác hoàn thành 1-2 tiêu chí"}],
         "PB04": funds,
@@ -213,7 +328,32 @@ def tho_thanh_data(annexes: Mapping[str, Annex], region: str) -> dict[str, Any]:
         "PB08": {code: {"thuc_hien": value} for code, value in THO_THANH_INDICATORS.items()},
         "PB09": {code: {"ap_dung": applies, "ket_qua": text, "kinh_phi": 0}
                  for code, (applies, text) in THO_THANH_COMPONENTS.items()},
+        # The report works toward NTM nâng cao (to be proposed in 2025) but gives neither the year
+        # nor the decision of the commune's NTM recognition: none is invented here, so the district
+        # does not count it until the commune writes them in.
+        "PB10": {"NTM": {"ghi_chu": "Báo cáo của xã không nêu năm, số quyết định công nhận xã "
+                                    "đạt chuẩn NTM"},
+                 "NC": {PROPOSED: 2025}},
+        "PB11": {code: {"noi_dung_bc": "\n".join(paragraphs)}
+                 for code, paragraphs in THO_THANH_SECTIONS.items()},
     }
+
+
+def _proposed(data: dict, annex: Annex) -> dict:
+    """NTM nâng cao targets of the seed: complete what is missing, be recognised in 2025."""
+    for row in annex.rows:
+        rule = row.formulas.get("danh_gia")
+        if isinstance(rule, AllMet) and not all(data.get(c, {}).get("danh_gia") == MET
+                                                for c in rule.rows):
+            data[row.code] = {**data.get(row.code, {}), "ke_hoach": THO_THANH_NANG_CAO}
+    return data
+
+
+def _with_results(data: dict, results: Mapping[str, float]) -> dict:
+    """Criteria ``data`` with the indicator results the report gives (all met)."""
+    for code, value in results.items():
+        data[code] = {**data[code], "ket_qua": value, "danh_gia": MET}
+    return data
 
 
 def sample_data(unit: Unit, annexes: Mapping[str, Annex], region: str) -> dict[str, Any]:

@@ -20,14 +20,16 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline import TEMPLATE_VERSION, __version__
 from pipeline.annexes import Annex, Column, Row
+from pipeline.annexes.model import Link
 from pipeline.annexes.compute import compute_fixed, compute_list_row
 from pipeline.annexes.layout import FIRST_DATA_ROW, GROUP_ROW, GUIDE_SHEET, HEADER_ROW, META_KEYS, META_NAMES, META_SHEET
 from pipeline.config.period import Period
 from pipeline.config.regions import REGIONS
 from pipeline.config.registry import Unit
 from pipeline.excel.sheet_layout import (
-    BLANK_DATE, set_page, text_height, write_heading, write_signature, write_title,
+    BLANK_DATE, set_page, text_height, write_banner, write_heading, write_signature, write_title,
 )
+from pipeline.core.sample import SAMPLE_BANNER
 from pipeline.excel.styles import Styles
 from pipeline.excel.validation import data_validation_options
 from pipeline.text.names import sentence_case, sentence_name, strip_unit_prefix
@@ -66,6 +68,8 @@ class WorkbookContext:
         office = sentence_name(self.office) or "cơ quan tổng hợp"
         parent = self.parent or self.district
         return f"{office} {parent[:1].lower()}{parent[1:]}".strip() if parent else office
+    #: A bundled sample: every sheet says it is sample data.
+    sample: bool = False
 
     @property
     def authority(self) -> str:
@@ -130,7 +134,8 @@ def _build(path: Path, annexes: Mapping[str, Annex], ctx: WorkbookContext, data:
     styles = Styles(workbook)
     _write_guide(workbook.add_worksheet(GUIDE_SHEET), styles, annexes, ctx)
     for annex in annexes.values():
-        _write_annex(workbook.add_worksheet(annex.sheet), styles, annex, ctx, data.get(annex.code))
+        _write_annex(workbook.add_worksheet(annex.sheet), styles, annex, ctx, data.get(annex.code),
+                     _Links(annexes, data))
     _write_meta(workbook, workbook.add_worksheet(META_SHEET), ctx)
     workbook.close()
 
@@ -138,8 +143,28 @@ def _build(path: Path, annexes: Mapping[str, Annex], ctx: WorkbookContext, data:
 # Sheets
 
 
+@dataclass(frozen=True)
+class _Links:
+    """Where a linked cell points (another sheet's cell) and the value it shows."""
+
+    annexes: Mapping[str, Annex]
+    data: UnitData
+
+    def formula(self, link: Link) -> str:
+        target = self.annexes[link.annex]
+        row = FIRST_DATA_ROW + [r.code for r in target.rows].index(link.row)
+        col = [c.key for c in target.columns].index(link.column)
+        sheet = target.sheet.replace("'", "''")
+        ref = f"'{sheet}'!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+        return f'=IF({ref}="","",{ref})'  # blank stays blank (a bare reference shows 0)
+
+    def value(self, link: Link) -> object:
+        value = (self.data.get(link.annex) or {}).get(link.row, {}).get(link.column)
+        return "" if value is None else value
+
+
 def _write_annex(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookContext,
-                 data: Any) -> None:
+                 data: Any, links: _Links) -> None:
     ncols = len(annex.columns)
     for i, width in enumerate(_widths(annex)):
         ws.set_column(i, i, width)
@@ -148,7 +173,7 @@ def _write_annex(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookConte
     if annex.kind == "list":
         nrows = _write_list_rows(ws, styles, annex, list(data or []))
     else:
-        nrows = _write_fixed_rows(ws, styles, annex, ctx, data or {})
+        nrows = _write_fixed_rows(ws, styles, annex, ctx, data or {}, links)
     last = FIRST_DATA_ROW + nrows - 1
     ws.add_table(HEADER_ROW, 0, last, ncols - 1, {
         "name": annex.table_name,
@@ -177,6 +202,8 @@ def _write_heading(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookCon
     widths = _widths(annex)
     # Balanced: one wide text column (PB09) must not squeeze the quốc hiệu into a sliver.
     write_heading(ws, styles, widths, ctx.authority, ctx.unit_heading, balanced=True)
+    if ctx.sample:
+        write_banner(ws, styles, len(widths) - 1, SAMPLE_BANNER)
     title = annex.title if annex.code == "TT" else f"Phụ biểu {annex.code[2:]}: {annex.title}"
     write_title(ws, styles, widths, title,
                 f"(Kèm theo Báo cáo kết quả thực hiện Chương trình MTQG xây dựng NTM "
@@ -213,7 +240,7 @@ def _addr_fixed(annex: Annex, row: Row) -> Any:
 
 
 def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookContext,
-                      data: Mapping[str, Mapping[str, object]]) -> int:
+                      data: Mapping[str, Mapping[str, object]], links: _Links) -> int:
     values = {r.code: dict(data.get(r.code, {})) for r in annex.rows}
     for row in annex.rows:
         if row.prefill and ctx.prefill(row.prefill) is not None and ctx.locks(row.prefill):
@@ -240,6 +267,11 @@ def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: Workbook
                 ws.write_formula(r, j, text, styles.cell(kind=formula.kind, role="formula",
                                                          style=row.style),
                                  computed[(row.code, col.key)])
+            elif col.key in row.links:
+                link = row.links[col.key]
+                ws.write_formula(r, j, links.formula(link),
+                                 styles.cell(kind=kind, role="formula", style=row.style),
+                                 links.value(link))
             elif col.key in inputs:
                 role = "label" if locked_prefill else "input"
                 _write_value(ws, r, j, values[row.code].get(col.key), kind,
@@ -358,13 +390,17 @@ def _write_guide(ws: Worksheet, styles: Styles, annexes: Mapping[str, Annex],
                    styles.centered(italic=True))
     send = f"Gửi file cho {ctx.receiver}" + (
         f", hạn gửi: {ctx.deadline.strftime('%d/%m/%Y')}." if ctx.deadline else ".")
-    ws.merge_range(2, 0, 2, 1, send, styles.centered(bold=True))
+    row = 2
+    if ctx.sample:
+        write_banner(ws, styles, 1, SAMPLE_BANNER, row=row)
+        row += 1
+    ws.merge_range(row, 0, row, 1, send, styles.centered(bold=True))
     wrap = styles.get(text_wrap=True)
     lines = guide_lines(annexes, ctx)
-    for i, line in enumerate(lines):
-        ws.merge_range(3 + i, 0, 3 + i, 1, line, wrap)
-        ws.set_row(3 + i, text_height([(line, 114)], chars_per_width=1.1))
-    top = 4 + len(lines)
+    for i, line in enumerate(lines, start=row + 1):
+        ws.merge_range(i, 0, i, 1, line, wrap)
+        ws.set_row(i, text_height([(line, 114)], chars_per_width=1.1))
+    top = row + 2 + len(lines)
     ws.write_string(top, 0, "Phụ biểu", styles.header())
     ws.write_string(top, 1, "Trang tính — nội dung", styles.header())
     for i, annex in enumerate(annexes.values(), start=1):

@@ -20,6 +20,7 @@ from pipeline.annexes import load_annexes
 from pipeline.core.findings import Finding
 from pipeline.core.states import FileState, Level
 from pipeline.excel.styles import MARK_FILLS
+from pipeline.core.sample import SAMPLE_BANNER, sample_name
 from pipeline.result import RunResult
 from pipeline.text.names import ascii_name, sentence_name, strip_unit_prefix
 
@@ -64,10 +65,11 @@ def write_feedback(result: RunResult, folder: Path) -> dict[str, str]:
             continue
         if result.other_period and _only_wrong_period(findings):
             continue  # the clerk ran the wrong period; the commune has nothing to fix
-        name = feedback_name(r.unit_code or "", r.unit_name or "", r.file)
+        name = sample_name(feedback_name(r.unit_code or "", r.unit_name or "", r.file), result.used_samples)
         header = _header(result, r)
+        banner = SAMPLE_BANNER if result.used_samples else None
         try:
-            _write_copy(r.path, folder / name, findings, header, _places(result, r.file, findings))
+            _write_copy(r.path, folder / name, findings, header, _places(result, r.file, findings), banner)
         except Exception:  # an unreadable file has its findings in the check report
             continue
         written[r.unit_code or r.file] = f"phan_hoi/{name}"
@@ -132,7 +134,7 @@ def _place(annex, row_code: object, column: object) -> str:
 
 
 def _write_copy(source: Path, target: Path, findings: list[Finding], header: tuple[str, str],
-                places: dict[tuple[str, str], str]) -> None:
+                places: dict[tuple[str, str], str], banner: str | None = None) -> None:
     book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=False)
     for f in sorted(findings, key=lambda f: -Level(f.level).rank):  # the most severe mark wins
         if f.sheet in book.sheetnames and f.cell:
@@ -142,28 +144,32 @@ def _write_copy(source: Path, target: Path, findings: list[Finding], header: tup
             if cell.comment is not None:
                 text = cell.comment.text + "\n\n" + text
             cell.comment = Comment(text, "Phòng NN&PTNT", width=320, height=140)
-    _write_list(book, findings, header, places)
+    _write_list(book, findings, header, places, banner)
     tmp = target.with_name(".tmp-" + target.name)
     book.save(tmp)
     tmp.replace(target)
 
 
 def _write_list(book, findings: list[Finding], header: tuple[str, str],
-                places: dict[tuple[str, str], str]) -> None:
+                places: dict[tuple[str, str], str], banner: str | None = None) -> None:
     if LIST_SHEET in book.sheetnames:
         del book[LIST_SHEET]
     ws = book.create_sheet(LIST_SHEET, 0)
     last = len(HEADERS)
     ws.cell(1, 1, "DANH SÁCH NỘI DUNG CẦN SỬA").font = Font(name=FONT, bold=True, size=14)
-    for row, text in zip((2, 3), header):
+    shift = 0
+    if banner:  # a sample run's copies say so, under the title
+        ws.cell(2, 1, banner).font = Font(name=FONT, bold=True, size=13, color="C00000")
+        shift = 1
+    for row, text in zip((2 + shift, 3 + shift), header):
         cell = ws.cell(row, 1, text)
-        cell.font = Font(name=FONT, italic=row == 3, bold=row == 2)
+        cell.font = Font(name=FONT, italic=row == 3 + shift, bold=row == 2 + shift)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
         ws.row_dimensions[row].height = 34
     levels = sorted({f.level for f in findings}, key=lambda level: Level(level).rank)
-    _legend(ws, levels)
-    header_row = LEGEND_ROW + len(levels) + 1
+    _legend(ws, levels, LEGEND_ROW + shift)
+    header_row = LEGEND_ROW + shift + len(levels) + 1
     for c, title in enumerate(HEADERS, 1):
         cell = ws.cell(header_row, c, title)
         cell.font = Font(name=FONT, bold=True)
@@ -197,10 +203,10 @@ def _write_list(book, findings: list[Finding], header: tuple[str, str],
         sheet.sheet_view.tabSelected = sheet.title == LIST_SHEET
 
 
-def _legend(ws, levels: list[str]) -> None:
-    """One row per mark used in this copy: the coloured cell, then what it means."""
-    ws.cell(LEGEND_ROW, 1, "Màu:").font = Font(name=FONT, bold=True)
-    for row, level in enumerate(levels, LEGEND_ROW):
+def _legend(ws, levels: list[str], top: int) -> None:
+    """One row per mark used in this copy (from row ``top``): the coloured cell, then its meaning."""
+    ws.cell(top, 1, "Màu:").font = Font(name=FONT, bold=True)
+    for row, level in enumerate(levels, top):
         cell = ws.cell(row, 2, level)
         cell.fill = PatternFill("solid", fgColor=FILLS[level])
         cell.font = Font(name=FONT, bold=True)

@@ -15,6 +15,7 @@ import pandas as pd
 from pipeline import TEMPLATE_VERSION, __version__
 from pipeline.outputs import values_csv
 from pipeline.core.findings import Finding
+from pipeline.core.sample import SAMPLE_TAG, sample_name
 from pipeline.district.tables import District
 from pipeline.district.narrative import narrative_facts
 from pipeline.outputs.feedback import write_feedback
@@ -55,14 +56,19 @@ def write_outputs(result: RunResult, district: District, out: Path) -> None:
         result.timings["write"] = time.perf_counter() - began
         write_run_json(result, stage / names["run"], feedback)
         _publish(stage, out)
+        if not result.used_samples:  # a real run leaves no sample workbook beside its own
+            for old in out.glob(f"*{SAMPLE_TAG}.xlsx"):
+                old.unlink(missing_ok=True)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
 def _names(result: RunResult) -> dict[str, str]:
+    """Output file names. A run on the bundled samples tags the workbooks a person opens
+    (``sample_name``); the machine-readable files keep their names (run.json says used_samples)."""
     slug = result.district_slug
     period = str(result.period)
-    return {
+    names = {
         "summary": f"TongHop_NTM_{slug}_{period}.xlsx",
         "report": f"KiemTra_{slug}_{period}.xlsx",
         "narrative": f"BaoCao_NTM_{slug}_{period}.docx",
@@ -70,6 +76,8 @@ def _names(result: RunResult) -> dict[str, str]:
         "values": "values.csv",
         "run": "run.json",
     }
+    return {k: sample_name(v, result.used_samples and k in ("summary", "report"))
+            for k, v in names.items()}
 
 
 def _publish(stage: Path, out: Path) -> None:

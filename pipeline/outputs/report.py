@@ -7,6 +7,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from pipeline.core.sample import SAMPLE_BANNER
+from pipeline.excel.sheet_layout import write_banner
 from pipeline.result import RunResult
 from pipeline.excel.styles import MARK_FILLS, Styles
 from pipeline.core.findings import label
@@ -29,6 +31,8 @@ def _title(ws, styles: Styles, result: RunResult, text: str, ncols: int) -> None
     ws.merge_range(0, 0, 0, ncols - 1, text, styles.title())
     ws.merge_range(1, 0, 1, ncols - 1, f"{result.settings.registry.name} — {result.period.label}",
                    styles.centered(italic=True))
+    if result.used_samples:
+        write_banner(ws, styles, ncols - 1, SAMPLE_BANNER)
 
 
 def _write_units(ws, styles: Styles, result: RunResult, feedback: dict[str, str]) -> None:

@@ -12,7 +12,6 @@ the workbook refuses to turn strings into formulas, numbers or links anyway.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,20 +27,23 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline.core.values import as_number, is_blank, is_number, tidy
 from pipeline.district.tables import (
-    CriteriaSummary, District, FundsSummary, OcopSummary,
+    CriteriaSummary, District, FundsSummary, OcopSummary, RecognitionSummary,
 )
 from pipeline.district.table import (
-    Across, Average, Col, CountOf, Sum, Table, Total, Weighted,
+    Across, Average, Col, CountNumbers, CountOf, Sum, Table, Total, Weighted,
 )
 from pipeline.excel.fast_sheet import (
     CellWriter, FormulaSheet, formula_template, formula_writer, value_writer,
 )
 from pipeline.result import RunResult
 from pipeline.excel.sheet_layout import (
-    BLANK_DATE, line_chars, set_page, text_height, write_heading, write_signature, write_title,
+    PRINT_WIDTH_PX, line_chars, set_page, text_height, write_banner, write_heading,
+    write_signature, write_title,
 )
 from pipeline.excel.styles import GROUP_FILL, HEADER_FILL, NUM_FORMATS, Styles
+from pipeline.core.sample import SAMPLE_BANNER
 from pipeline.text.names import strip_unit_prefix
+from pipeline.text.numbers import vn_number
 from pipeline.core.states import UnitStatus
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
@@ -53,6 +55,15 @@ TABLE_TOP = 7
 STATE_COLOR = "#C00000"
 STATUS_FILLS = {UnitStatus.MISSING: "#F4CCCC", UnitStatus.ERROR: "#FFC7CE", UnitStatus.WARN: "#FFEB9C"}
 CHART_HEIGHT = 320
+#: Printed body text at least 9 pt: the 11 pt notes need 82 %. A table that would print smaller on
+#: one page wide is split into pages at this scale instead (STT and unit columns on each).
+MIN_PRINT_SCALE = 85
+#: Axis and label font of the charts: 11 pt prints at 9 pt or more at MIN_PRINT_SCALE.
+CHART_FONT = {"name": "Times New Roman", "size": 11}
+#: How much wider LibreOffice draws columns than ``_px`` estimates (measured on its PDF output).
+LIBREOFFICE_WIDTH = 1.36
+#: Pixels of the default row height (15.75 pt), to reserve rows for a chart in the print area.
+ROW_PX = 21
 DEFAULT_ROW_PT = 15.75
 #: Characters of wrapped Times New Roman text per unit of column width (row heights).
 CHARS_PER_WIDTH = 1.15
@@ -73,13 +84,22 @@ def write_summary(result: RunResult, district: District, path: Path) -> Path:
     _write_status(book, page, district.status)                   # TH00
     for summary in district.criteria:                             # TH01, TH02
         _write_criteria(book, page, summary)
+    if district.recognition is not None:                          # TH10
+        _write_recognition(book, page, district.recognition)
     _write_table_sheet(book, page, district.villages)             # TH03
     _write_funds(book, page, district.funds)                      # TH04
-    _write_table_sheet(book, page, district.disbursement)         # TH05
+    _write_table_sheet(book, page, district.disbursement,         # TH05
+                       district.disbursement_components)
     _write_table_sheet(book, page, district.debt)                 # TH06
     _write_ocop(book, page, district.ocop)                        # TH07
     _write_table_sheet(book, page, district.indicators)           # TH08
+    if district.indicator_comparison is not None:                 # TH08b
+        _write_table_sheet(book, page, district.indicator_comparison)
     _write_table_sheet(book, page, district.components)           # TH09
+    if district.narrative is not None:                            # TH11
+        _write_table_sheet(book, page, district.narrative)
+    if district.targets is not None:                              # TH12
+        _write_table_sheet(book, page, district.targets)
     _write_details(book, page, district.details)                  # Dữ liệu chi tiết
     book.close()
     return Path(path)
@@ -113,28 +133,41 @@ def _write_criteria(book: Workbook, page: _Page, summary: CriteriaSummary) -> No
     ws = _add_sheet(book, table.sheet)
     placed = page.open_sheet(ws, table)
     row = _write_bands(ws, page, summary, placed, placed.end + 1)
+    row = _write_lines(ws, page, row, "XÃ CÓ TIÊU CHÍ KHÔNG CÒN ĐẠT SO VỚI 31/12 NĂM TRƯỚC",
+                       summary.lost or ["Không có."], placed.widths)
     chart = book.add_chart({"type": "bar"})
     chart.add_series({
         "name": "Số tiêu chí đạt",
         "categories": [ws.name, placed.first, 1, placed.last, 1],
         "values": [ws.name, placed.first, placed.col[summary.count_key], placed.last,
                    placed.col[summary.count_key]],
-        "data_labels": {"value": True},
+        "data_labels": {"value": True, "font": CHART_FONT},
         "fill": {"color": "#4F81BD"},
     })
     chart.set_title({"name": f"Số tiêu chí đạt của từng xã ({page.period_label})",
                      "name_font": {"name": "Times New Roman", "size": 12}})
-    chart.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman", "size": 9}})
+    chart.set_y_axis({"reverse": True, "num_font": CHART_FONT})
     chart.set_x_axis({"min": 0, "max": summary.criteria, "major_unit": 1,
-                      "num_font": {"name": "Times New Roman", "size": 9}})
+                      "num_font": CHART_FONT})
     chart.set_legend({"none": True})
     page.close_sheet(ws, placed, row, chart, max(CHART_HEIGHT, 26 * len(table.rows) + 90))
+
+
+def _write_lines(ws: Worksheet, page: _Page, row: int, heading: str, lines: Sequence[str],
+                 widths: Sequence[float]) -> int:
+    """A bold heading and one wrapped line per item, on the first printed page's columns."""
+    first, last = page.text_first, min(len(widths) - 1, page.text_last)
+    _box(ws, row, first, row, last, heading, page.styles.get(bold=True))
+    for i, line in enumerate(lines, start=1):
+        _box(ws, row + i, first, row + i, last, f"- {line}", page.styles.get(text_wrap=True))
+        ws.set_row(row + i, _height([(line, sum(widths[first:last + 1]))]))
+    return row + len(lines) + 2
 
 
 def _write_bands(ws: Worksheet, page: _Page, summary: CriteriaSummary, placed: _Placed,
                  row: int) -> int:
     """Communes per band: a live COUNTIF over the band column, and the names."""
-    styles, last = page.styles, placed.last_col
+    styles, last = page.styles, min(placed.last_col, page.text_last)
     band_col = placed.col[summary.band_key]
     rng = _range(placed.first, placed.last, band_col)
     _box(ws, row, 0, row, last, "PHÂN LOẠI XÃ THEO SỐ TIÊU CHÍ ĐẠT", styles.get(bold=True))
@@ -157,11 +190,42 @@ def _write_bands(ws: Worksheet, page: _Page, summary: CriteriaSummary, placed: _
     return r + 2
 
 
-def _write_table_sheet(book: Workbook, page: _Page, table: Table) -> None:
-    """A sheet holding one table and nothing else (TH03, TH05, TH06, TH08, TH09)."""
+def _write_recognition(book: Workbook, page: _Page, summary: RecognitionSummary) -> None:
+    """TH10: the table, then per level the communes recognised (live COUNT) and those proposed."""
+    table = summary.table
     ws = _add_sheet(book, table.sheet)
     placed = page.open_sheet(ws, table)
-    page.close_sheet(ws, placed, placed.end + 1)
+    styles, last = page.styles, min(placed.last_col, page.text_last)
+    row = placed.end + 1
+    _box(ws, row, 0, row, last, "TỔNG HỢP THEO MỨC ĐẠT CHUẨN", styles.get(bold=True))
+    split = max(4, (last + 4) // 2)
+    heads = ((0, 1, "Mức đạt chuẩn"), (2, 2, "Số xã"), (3, split - 1, "Tên xã đã được công nhận"),
+             (split, last, f"Đề nghị công nhận năm {vn_number(summary.year, group=False)}"))
+    for c0, c1, text in heads:
+        _box(ws, row + 1, c0, row + 1, c1, text, styles.header())
+    ws.set_row(row + 1, 36)
+    r = row + 2
+    for (label, count, names, proposed), key in zip(summary.levels, summary.year_keys):
+        _box(ws, r, 0, r, 1, label, styles.cell(style="total"))
+        ws.write_formula(r, 2, f"=COUNT({_range(placed.first, placed.last, placed.col[key])})",
+                         styles.cell(kind="int"), count)
+        _box(ws, r, 3, r, split - 1, names, styles.cell(wrap=True))
+        _box(ws, r, split, r, last, proposed, styles.cell(wrap=True))
+        ws.set_row(r, _height([(names, page.span_width(placed, 3, split - 1)),
+                               (proposed, page.span_width(placed, split, last))]))
+        r += 1
+    page.close_sheet(ws, placed, r + 1)
+
+
+def _write_table_sheet(book: Workbook, page: _Page, table: Table, *more: Table | None) -> None:
+    """A sheet holding one table, and the tables ``more`` under it (TH03, TH05, TH06, TH08 …)."""
+    ws = _add_sheet(book, table.sheet)
+    more = tuple(t for t in more if t is not None)
+    placed = page.open_sheet(ws, table, widths_from=more)
+    end = placed.end
+    for other in more:
+        end = _draw_table(ws, page, other, end + 1, autofilter=False).end
+    page.close_sheet(ws, placed, end + 1)
 
 
 def _write_funds(book: Workbook, page: _Page, funds: FundsSummary) -> None:
@@ -172,18 +236,20 @@ def _write_funds(book: Workbook, page: _Page, funds: FundsSummary) -> None:
     for table in more:
         blocks.append(_draw_table(ws, page, table, blocks[-1].end + 1, autofilter=False))
     row, source_rows = _write_sources(ws, page, funds, blocks, blocks[-1].end + 1)
+    if funds.plan is not None:
+        row = _draw_table(ws, page, funds.plan, row, autofilter=False).end + 1
     chart = book.add_chart({"type": "column"})
     chart.add_series({
         "name": funds.titles[0],
         "categories": [ws.name, source_rows[0], 0, source_rows[1], 0],
         "values": [ws.name, source_rows[0], 2, source_rows[1], 2],
-        "data_labels": {"value": True, "num_format": "#,##0"},
+        "data_labels": {"value": True, "num_format": "#,##0", "font": CHART_FONT},
         "fill": {"color": "#4F81BD"},
     })
     chart.set_title({"name": f"Vốn huy động theo nguồn ({page.period_label}, triệu đồng)",
                      "name_font": {"name": "Times New Roman", "size": 12}})
-    chart.set_x_axis({"num_font": {"name": "Times New Roman", "size": 9}})
-    chart.set_y_axis({"num_format": "#,##0", "num_font": {"name": "Times New Roman", "size": 9}})
+    chart.set_x_axis({"num_font": CHART_FONT})
+    chart.set_y_axis({"num_format": "#,##0", "num_font": CHART_FONT})
     chart.set_legend({"none": True})
     page.close_sheet(ws, placed, row, chart, CHART_HEIGHT)
 
@@ -192,7 +258,8 @@ def _write_sources(ws: Worksheet, page: _Page, funds: FundsSummary, blocks: list
                    row: int) -> tuple[int, tuple[int, int]]:
     """Funds by top-level source with shares: live sums of the footers of each block."""
     styles = page.styles
-    _box(ws, row, 0, row, blocks[0].last_col, "C. CƠ CẤU NGUỒN VỐN HUY ĐỘNG", styles.get(bold=True))
+    _box(ws, row, 0, row, min(blocks[0].last_col, page.text_last), "C. CƠ CẤU NGUỒN VỐN HUY ĐỘNG",
+         styles.get(bold=True))
     _box(ws, row + 1, 0, row + 1, 1, "Nguồn vốn", styles.header())
     for i, what in enumerate(funds.titles):
         ws.write_string(row + 1, 2 + 2 * i, what, styles.header())
@@ -232,12 +299,13 @@ def _write_ocop(book: Workbook, page: _Page, ocop: OcopSummary) -> None:
                        placed.col[keys[-1]]],
         "values": [ws.name, placed.footers[0], placed.col[keys[0]], placed.footers[0],
                    placed.col[keys[-1]]],
-        "data_labels": {"value": True},
+        "data_labels": {"value": True, "font": CHART_FONT},
         "fill": {"color": "#C0504D"},
     })
     chart.set_title({"name": f"Sản phẩm OCOP theo hạng sao ({page.period_label})",
                      "name_font": {"name": "Times New Roman", "size": 12}})
-    chart.set_y_axis({"min": 0, "num_font": {"name": "Times New Roman", "size": 9}})
+    chart.set_x_axis({"num_font": CHART_FONT})
+    chart.set_y_axis({"min": 0, "num_font": CHART_FONT})
     chart.set_legend({"none": True})
     page.close_sheet(ws, placed, products.end + 1, chart, CHART_HEIGHT)
 
@@ -259,9 +327,11 @@ def _count_products(ws: Worksheet, page: _Page, ocop: OcopSummary, stars: _Place
 
 
 def _write_details(book: Workbook, page: _Page, table: Table) -> None:
+    """The trace of every value, for the district's own checks on screen: not printed."""
     ws = _add_sheet(book, table.sheet)
     placed = page.open_sheet(ws, table)
-    set_page(ws, len(placed.widths) - 1, placed.end, (placed.top, placed.header_end))
+    # Printing the workbook prints the official tables: of this sheet only its title and note.
+    set_page(ws, len(placed.widths) - 1, placed.top - 1, (placed.top, placed.header_end))
 
 
 # The page: heading, signature, charts
@@ -275,6 +345,11 @@ class _Page:
         self.settings = result.settings
         self.styles = styles
         self.period_label = result.period.label
+        #: Per sheet (set by ``open_sheet``): printed page breaks, and the last column of the first
+        #: printed page, which the heading, title, notes and signature stay within.
+        self.breaks: list[int] = []
+        self.text_last = 10**6
+        self.text_first = 0
 
     def widths(self, table: Table) -> list[float]:
         return [STT_WIDTH, LABEL_WIDTH, *(c.width for c in table.columns)]
@@ -288,57 +363,65 @@ class _Page:
             widths = [max(a, b) for a, b in zip(widths, more)] + more[len(widths):]
         for i, w in enumerate(widths):
             ws.set_column(i, i, w)
-        write_heading(ws, self.styles, widths, self.settings.authority, self.settings.office,
-                      balanced=True)
+        self.breaks = column_breaks(widths, [(), ()] + [c.groups for c in table.columns])
+        # Heading, title and texts stay on the first printed page's columns.
+        self.text_last = (self.breaks[0] if self.breaks else len(widths)) - 1
+        # Split across pages, the STT and unit columns repeat on each: texts keep off them, or
+        # every later page would print a clipped piece of each.
+        self.text_first = 2 if self.breaks else 0
+        first_page = widths[:self.text_last + 1]
+        write_heading(ws, self.styles, first_page, self.settings.authority, self.settings.office,
+                      balanced=True, first=self.text_first)
+        if self.result.used_samples:
+            write_banner(ws, self.styles, self.text_last, SAMPLE_BANNER, first=self.text_first)
         title = f"Biểu {table.code}: {table.title}" if table.code else table.title
-        write_title(ws, self.styles, widths, title,
-                    f"(Kèm theo Báo cáo kết quả thực hiện Chương trình MTQG xây dựng NTM "
-                    f"{self.period_label})", self.coverage(table), table.unit_note, balanced=True)
+        write_title(ws, self.styles, first_page, f"{title} {self.period_label.upper()}",
+                    self.annex_line, table.note, table.unit_note, balanced=True,
+                    first=self.text_first)
         placed = _draw_table(ws, self, table, TABLE_TOP, autofilter=True)
         ws.freeze_panes(placed.first, 2)
         placed.widths = widths
         return placed
 
-    def coverage(self, table: Table) -> str:
-        registry = self.settings.registry.units
-        text = f"Tổng hợp {self.used_units}/{len(registry)} đơn vị có báo cáo sử dụng được"
-        return f"{table.note}. {text}" if table.note else text
+    @property
+    def annex_line(self) -> str:
+        """The line under the title, with room for the number and date of the report it goes with."""
+        year = vn_number(self.result.period.year, group=False)
+        return (f"(Kèm theo Báo cáo số ........../BC-........ ngày ....../....../{year} của "
+                f"UBND {self.registry_name})")
 
-    @functools.cached_property
-    def used_units(self) -> int:
-        """Registry units whose file is used (counted once, not once per sheet)."""
-        units = self.result.units
-        if units.empty:
-            return 0
-        codes = {r.code for r in self.settings.registry.units}
-        return sum(1 for usable, code in zip(units["usable"].tolist(), units["unit_code"].tolist())
-                   if usable and code in codes)
+    @property
+    def registry_name(self) -> str:
+        """"huyện Thường Xuân": the registry's name as it reads inside a sentence."""
+        name = self.settings.registry.name
+        return name[:1].lower() + name[1:]
 
     def close_sheet(self, ws: Worksheet, placed: _Placed, row: int, chart=None,
                     chart_height: int = CHART_HEIGHT) -> None:
-        """Signature block, print set-up down to it, then the chart (if any) below.
-
-        The chart sits under the signature, outside the print area: the printout stays the
-        official table, and the chart is there on screen to copy into the narrative report
-        (select it to print it alone).
-        """
+        """Signature block, then the chart (if any) below it, and the print set-up down to both."""
         s = self.settings
         place = strip_unit_prefix(s.registry.name)
+        year = vn_number(self.result.period.year, group=False)
+        first_page = placed.widths[:self.text_last + 1]
         end = write_signature(
-            ws, self.styles, placed.widths, row,
+            ws, self.styles, first_page, row,
             left=(("NGƯỜI LẬP BIỂU", "bold"), ("(Ký, ghi rõ họ tên)", "italic"), ("", "plain"),
                   ("", "plain"), ("", "plain"), (s.preparer, "bold")),
             right=((s.signer_title, "bold"), ("(Ký, ghi rõ họ tên)", "italic"), ("", "plain"),
                    ("", "plain"), ("", "plain"), (s.signer_name, "bold")),
-            date_line=BLANK_DATE.replace(".......", place, 1), balanced=True,
+            date_line=f"{place}, ngày ..... tháng ..... năm {year}", balanced=True,
+            first=self.text_first,
         )
-        set_page(ws, len(placed.widths) - 1, end, (placed.top, placed.header_end))
-        if chart is not None:
-            width = int(sum(_px(w) for w in placed.widths) * 0.98)
+        last = end
+        if chart is not None:  # below the signature, inside the print area
+            width = int(sum(_px(w) for w in first_page) * 0.98)
             chart.set_size({"width": min(width, 1100), "height": chart_height})
             chart.set_chartarea({"border": {"color": "#BFBFBF"}})
             ws.insert_chart(end + 1, 0, chart, {"x_offset": 4, "y_offset": 4,
                                                 "object_position": 1})
+            last = end + 2 + math.ceil(chart_height / ROW_PX)
+        set_page(ws, len(placed.widths) - 1, last, (placed.top, placed.header_end),
+                 column_breaks=self.breaks, scale=MIN_PRINT_SCALE)
 
     def span_width(self, placed: _Placed, first: int, last: int) -> float:
         return sum(placed.widths[first:last + 1])
@@ -369,11 +452,34 @@ class _Page:
     def header(self, rotate: bool = False):
         if rotate:
             return self.styles.get(bold=True, align="center", text_wrap=True, border=1,
-                                   bg_color=HEADER_FILL, rotation=90, font_size=10)
+                                   bg_color=HEADER_FILL, rotation=90)
         return self.styles.header()
 
     def section(self):
         return self.styles.get(bold=True, border=1, bg_color=GROUP_FILL, text_wrap=True)
+
+
+def column_breaks(widths: Sequence[float], groups: Sequence[tuple[str, ...]]) -> list[int]:
+    """First columns of the later printed pages, or [] when the sheet fits one page wide at
+    ``MIN_PRINT_SCALE`` or more. Pages break at a header band's edge where that wastes less than
+    half a page; the first two columns (STT, unit) repeat on each page."""
+    px = [_px(w) for w in widths]
+    groups = list(groups) + [()] * (len(px) - len(groups))  # columns of a second, wider table
+    # LibreOffice draws a column about 1.35 times as wide as xlsxwriter's pixel estimate (its
+    # default-font metrics): plan for the wider of the two, so neither adds a break of its own.
+    capacity = PRINT_WIDTH_PX * 100 / MIN_PRINT_SCALE / LIBREOFFICE_WIDTH
+    if sum(px) <= capacity:
+        return []
+    breaks, start, used, edge = [], 2, sum(px[:2]), None
+    for i in range(2, len(px)):
+        if i > start and groups[i] != groups[i - 1]:
+            edge = i
+        if used + px[i] > capacity and i > start:
+            cut = edge if edge is not None and sum(px[start:edge]) >= capacity / 2 else i
+            breaks.append(cut)
+            start, used, edge = cut, sum(px[:2]) + sum(px[cut:i]), None
+        used += px[i]
+    return breaks
 
 
 # Drawing one table
@@ -400,7 +506,8 @@ def _draw_table(ws: Worksheet, page: _Page, table: Table, top: int, *, autofilte
     col = {c.key: 2 + i for i, c in enumerate(table.columns)}
     last_col = 1 + len(table.columns)
     if table.caption:
-        _box(ws, top, 0, top, last_col, table.caption, page.styles.get(bold=True))
+        _box(ws, top, page.text_first, top, min(last_col, page.text_last), table.caption,
+             page.styles.get(bold=True))
         top += 1
     header_end = _draw_header(ws, page, table, top)
     placed = _Placed(top, header_end, header_end + 1, header_end, col, last_col)
@@ -416,10 +523,11 @@ def _draw_table(ws: Worksheet, page: _Page, table: Table, top: int, *, autofilte
         r += 1
     if autofilter and placed.rows:
         ws.autofilter(header_end, 0, placed.last, last_col)
+    text_last = min(last_col, page.text_last)
     for note in table.notes:
-        _box(ws, r, 0, r, last_col, note, page.styles.get(italic=True, font_size=11,
-                                                           text_wrap=True, valign="top"))
-        ws.set_row(r, _height([(note, sum(placed.widths))]))
+        _box(ws, r, page.text_first, r, text_last, note, page.styles.get(italic=True, font_size=11,
+                                                            text_wrap=True, valign="top"))
+        ws.set_row(r, _height([(note, sum(placed.widths[:text_last + 1]))]))
         r += 1
     placed.end = r
     return placed
@@ -461,8 +569,8 @@ def _draw_header(ws: Worksheet, page: _Page, table: Table, top: int) -> int:
 
 def _rotated_height(col: Col) -> float:
     """Height of a header rotated 90°: its text in as many lines as the column width allows."""
-    lines = max(1, int(_px(col.width) // 14))
-    return min(409, math.ceil(len(col.title) / lines) * 5.2 + 12)
+    lines = max(1, int(_px(col.width) // 17))
+    return min(409, math.ceil(len(col.title) / lines) * 6.4 + 12)
 
 
 def _draw_rows(ws: Worksheet, page: _Page, table: Table, placed: _Placed) -> int:
@@ -557,7 +665,7 @@ def _draw_footer(ws: Worksheet, page: _Page, table: Table, placed: _Placed, r: i
 
 
 def _total_kind(total: Total, col: Col) -> str:
-    if isinstance(total, CountOf):
+    if isinstance(total, (CountOf, CountNumbers)):
         return "int"
     if isinstance(total, Average):
         return "number"
