@@ -88,6 +88,13 @@ CATALOGUE: dict[str, Kind] = {
                               "Kiểm tra lại số liệu; nếu đúng, ghi rõ lý do vào cột Ghi chú."),
     "negative-debt": Kind(Level.ERROR, "Số đã xử lý ({value}) lớn hơn nợ đầu kỳ ({note}).",
                           "Kiểm tra lại số nợ đầu kỳ và số đã xử lý."),
+    # History (the archive of earlier periods)
+    "history-last-year-differs": Kind(Level.WARNING, "Cùng kỳ năm trước ghi {value}, khác số xã đã báo cáo kỳ đó: {note}.",
+                                      "Kiểm tra lại; nếu số kỳ trước đã được điều chỉnh, ghi rõ lý do vào cột Ghi chú."),
+    "history-outlier": Kind(Level.WARNING, "Giá trị {value} khác xa các kỳ trước của xã (khoảng thường gặp {note}).",
+                            "Kiểm tra lại số liệu (đơn vị tính, gõ thừa hoặc thiếu chữ số); nếu đúng, ghi rõ lý do vào cột Ghi chú."),
+    "history-criterion-lost": Kind(Level.INFO, "Tiêu chí {value} đạt ở kỳ {note} nhưng kỳ này Chưa đạt.",
+                                   "Kiểm tra lại đánh giá; nếu đúng, ghi rõ lý do vào cột Ghi chú."),
     # Normalized values (the commune's value was usable after conversion)
     "value-normalized": Kind(Level.INFO, "{note}", "Lần sau ghi đúng dạng để tránh nhầm lẫn."),
     "text-legacy-font": Kind(Level.INFO, "{note}", "Lần sau gõ bằng bảng mã Unicode (font Times New Roman)."),

@@ -1,0 +1,244 @@
+"""The checking stage that compares a run with the archive (runs before consolidation).
+
+- Resubmission diff: a unit whose file for this period differs from the one archived: every cell
+  whose value changed (old and new value).
+- "Cùng kỳ năm trước" typed in PB08 that differs from what the unit reported for that period:
+  a Cảnh báo naming both figures.
+- Plausibility: a number far outside the unit's own history (robust z-score, see ``outlier_range``)
+  is a Cảnh báo with the expected range.
+- A criterion Đạt in the unit's previous archived period and Chưa đạt now: a Lưu ý.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pipeline.annexes import Annex
+from pipeline.archive.store import Archive, Submission, used_values
+from pipeline.config.period import Period, PeriodError
+from pipeline.core.findings import Finding
+from pipeline.text.numbers import vn_number
+
+#: Plausibility: at least this many earlier periods of the same kind (H1, H2 or whole year) …
+MIN_POINTS = 4
+#: … and a value whose robust z-score 0.6745·(x − median)/MAD is beyond this is flagged
+#: (Iglewicz and Hoaglin's cut-off).
+Z_LIMIT = 3.5
+#: The expected range is never narrower than this share of the median, nor than 1 (a history of
+#: identical values has MAD 0: a small change must not be an outlier).
+MIN_RELATIVE_SPREAD = 0.10
+#: Annexes whose numbers are levels of the same quantity period after period.
+PLAUSIBILITY_ANNEXES = ("TT", "PB01", "PB02", "PB04", "PB08")
+#: Columns about an earlier date, typed by the commune: not this period's figure.
+_NOT_THIS_PERIOD = ("ket_qua_truoc", "danh_gia_truoc", "cung_ky")
+LAST_YEAR_ANNEX, LAST_YEAR_COLUMN, DONE_COLUMN = "PB08", "cung_ky", "thuc_hien"
+MET, NOT_MET = "Đạt", "Chưa đạt"
+
+CHANGE_COLUMNS = ["unit_code", "file", "old_file", "sheet", "cell", "annex", "row_code", "column",
+                  "old", "new"]
+
+
+@dataclass
+class HistoryResult:
+    findings: list[Finding] = field(default_factory=list)
+    #: One row per changed cell of a resubmitted unit (``CHANGE_COLUMNS``).
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    #: The archived current values of the other periods (unit_code, period, annex, row_code,
+    #: column, value): what period-over-period figures and the trend sheet read.
+    history: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def check_history(archive: Archive, period: Period, cells: pd.DataFrame, used: Mapping[str, tuple[str, str]],
+                  annexes: Mapping[str, Annex]) -> HistoryResult:
+    """``used``: unit code → (file, sha256) of the file used for the unit in this run."""
+    out = HistoryResult()
+    if cells.empty or not used:
+        out.history = archive.history(used)
+        out.history = out.history[out.history["period"] != str(period)]
+        return out
+    values = cells.iloc[used_values(cells)]
+    values = values[values["unit_code"].isin(used.keys())]
+    current = archive.current(str(period), used.keys())
+    resent = {u: s for u, s in current.items() if s.sha256 != used[u][1]}
+    out.changes = _changes(archive, resent, values, used, annexes)
+    history = archive.history(used.keys())
+    history = history[history["period"] != str(period)].reset_index(drop=True)
+    out.history = history
+    out.findings += _last_year(history, values, period)
+    out.findings += _outliers(history, values, period)
+    out.findings += _criteria_lost(history, values, period, annexes)
+    return out
+
+
+# Resubmission diff -----------------------------------------------------------------------
+
+
+def _changes(archive: Archive, resent: Mapping[str, Submission], values: pd.DataFrame,
+             used: Mapping[str, tuple[str, str]], annexes: Mapping[str, Annex]) -> pd.DataFrame:
+    if not resent:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    old = archive.values_of([s.id for s in resent.values()])
+    unit_of = {s.id: u for u, s in resent.items()}
+    old["unit_code"] = old["submission_id"].map(unit_of)
+    new = values[values["unit_code"].isin(resent.keys())]
+    key = ["unit_code", "annex", "row_code", "column"]
+    both = old[key + ["cell", "value"]].merge(new[key + ["cell", "value"]], on=key, how="outer",
+                                              suffixes=("_old", "_new"))
+    differs = [not _same(a, b) for a, b in zip(both["value_old"], both["value_new"])]
+    both = both[differs]
+    rows = []
+    for r in both.itertuples(index=False):
+        annex = annexes.get(r.annex)
+        rows.append({
+            "unit_code": r.unit_code, "file": used[r.unit_code][0], "old_file": resent[r.unit_code].file,
+            "sheet": annex.sheet if annex else r.annex,
+            "cell": r.cell_new if isinstance(r.cell_new, str) else r.cell_old,
+            "annex": r.annex, "row_code": r.row_code, "column": r.column,
+            "old": _clean(r.value_old), "new": _clean(r.value_new),
+        })
+    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    return frame.sort_values(["unit_code", "annex", "cell"], kind="stable").reset_index(drop=True)
+
+
+def _clean(value: object) -> object:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float, np.number)):
+        number = float(value)
+        return None if math.isnan(number) else number
+    return None
+
+
+def _same(a: object, b: object) -> bool:
+    a, b = _clean(a), _clean(b)
+    if a is None or b is None:
+        return a is None and b is None
+    x, y = _number(a), _number(b)
+    if x is not None and y is not None:
+        return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+    return str(a) == str(b)
+
+
+def describe(value: object) -> str:
+    """A value as a person reads it in the diff: numbers the Vietnamese way, nothing as "(trống)"."""
+    value = _clean(value)
+    if value is None:
+        return "(trống)"
+    number = _number(value)
+    return vn_number(number) if number is not None else str(value)
+
+
+# Period over period ----------------------------------------------------------------------
+
+
+def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose value is a number, with it in ``x``."""
+    x = [_number(v) for v in frame["value"]]
+    out = frame.assign(x=x)
+    return out[out["x"].notna()]
+
+
+def _last_year(history: pd.DataFrame, values: pd.DataFrame, period: Period) -> list[Finding]:
+    earlier = str(period.previous_year_same())
+    then = history[(history["period"] == earlier) & (history["annex"] == LAST_YEAR_ANNEX)
+                   & (history["column"] == DONE_COLUMN)]
+    if then.empty:
+        return []
+    reported = {(u, r): x for u, r, x in _numbers(then)[["unit_code", "row_code", "x"]].itertuples(index=False)}
+    typed = _numbers(values[(values["annex"] == LAST_YEAR_ANNEX) & (values["column"] == LAST_YEAR_COLUMN)])
+    label = period.previous_year_same().label
+    findings = []
+    for r in typed.itertuples(index=False):
+        was = reported.get((r.unit_code, r.row_code))
+        if was is not None and not math.isclose(r.x, was, rel_tol=1e-9, abs_tol=1e-9):
+            findings.append(Finding.make(
+                "history-last-year-differs", unit_code=r.unit_code, file=r.file, sheet=r.sheet,
+                cell=r.cell, value=vn_number(r.x), note=f"{vn_number(was)} (báo cáo {label})"))
+    return findings
+
+
+def same_kind(period: Period, other: str) -> bool:
+    try:
+        return Period.parse(other).half == period.half
+    except PeriodError:
+        return False
+
+
+def outlier_range(points: np.ndarray) -> tuple[float, float] | None:
+    """The range a value is expected in, from a unit's earlier values; None below MIN_POINTS.
+
+    median ± max(Z_LIMIT · MAD / 0.6745, MIN_RELATIVE_SPREAD · |median|, 1): a robust z-score
+    beyond Z_LIMIT is outside it.
+    """
+    if len(points) < MIN_POINTS:
+        return None
+    median = float(np.median(points))
+    mad = float(np.median(np.abs(points - median)))
+    half = max(Z_LIMIT * mad / 0.6745, MIN_RELATIVE_SPREAD * abs(median), 1.0)
+    low = median - half
+    if points.min() >= 0:
+        low = max(low, 0.0)
+    return low, median + half
+
+
+def _outliers(history: pd.DataFrame, values: pd.DataFrame, period: Period) -> list[Finding]:
+    earlier = history[history["annex"].isin(PLAUSIBILITY_ANNEXES)
+                      & ~history["column"].isin(_NOT_THIS_PERIOD)]
+    earlier = earlier[[same_kind(period, p) for p in earlier["period"]]]
+    if earlier.empty:
+        return []
+    earlier = _numbers(earlier)
+    key = ["unit_code", "annex", "row_code", "column"]
+    points = {k: g["x"].to_numpy(dtype=float) for k, g in earlier.groupby(key)}
+    now = _numbers(values[values["annex"].isin(PLAUSIBILITY_ANNEXES) & (values["role"] == "input")
+                          & ~values["column"].isin(_NOT_THIS_PERIOD)])
+    findings = []
+    for r in now.itertuples(index=False):
+        found = points.get((r.unit_code, r.annex, r.row_code, r.column))
+        bounds = outlier_range(found) if found is not None else None
+        if bounds and not bounds[0] <= r.x <= bounds[1]:
+            findings.append(Finding.make(
+                "history-outlier", unit_code=r.unit_code, file=r.file, sheet=r.sheet, cell=r.cell,
+                value=vn_number(r.x),
+                note=f"{vn_number(bounds[0])} – {vn_number(bounds[1])}, theo {len(found)} kỳ trước"))
+    return findings
+
+
+def criterion_rows(annexes: Mapping[str, Annex]) -> set[tuple[str, str]]:
+    """(annex, row code) of every criterion row: its assessment is computed from its indicators."""
+    return {(a.code, r.code) for a in annexes.values() for r in a.rows
+            if r.kind == "choice" and r.style == "total" and "danh_gia" in (r.formulas or {})}
+
+
+def _criteria_lost(history: pd.DataFrame, values: pd.DataFrame, period: Period,
+                   annexes: Mapping[str, Annex]) -> list[Finding]:
+    rows = criterion_rows(annexes)
+    assessed = history[history["column"] == "danh_gia"]
+    assessed = assessed[[(a, r) in rows for a, r in zip(assessed["annex"], assessed["row_code"])]]
+    if assessed.empty:
+        return []
+    order = {p: Period.parse(p) for p in assessed["period"].unique()}
+    before = {p for p, q in order.items() if q < period}
+    assessed = assessed[assessed["period"].isin(before)]
+    last = assessed.assign(rank=assessed["period"].map(order)).sort_values("rank")
+    last = last.groupby(["unit_code", "annex", "row_code"]).tail(1)
+    was = {(u, a, r): (v, p) for u, a, r, v, p in
+           last[["unit_code", "annex", "row_code", "value", "period"]].itertuples(index=False)}
+    now = values[values["column"] == "danh_gia"]
+    findings = []
+    for r in now.itertuples(index=False):
+        old = was.get((r.unit_code, r.annex, r.row_code))
+        if old and old[0] == MET and r.value == NOT_MET:
+            findings.append(Finding.make(
+                "history-criterion-lost", unit_code=r.unit_code, file=r.file, sheet=r.sheet,
+                cell=r.cell, value=r.row_code, note=Period.parse(old[1]).label))
+    return findings

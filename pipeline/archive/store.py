@@ -1,0 +1,255 @@
+"""Open the archive, look things up in it, and record a run in one transaction.
+
+The path comes from ``[luu_tru] tep`` in cai_dat.toml (relative to the tool's folder); the
+environment variable ``NTM_LUU_TRU`` overrides it (tests and scripts use it to point elsewhere).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.archive.schema import ArchiveVersionError, ensure_schema
+from pipeline.config.paths import REPO
+
+ENV_PATH = "NTM_LUU_TRU"
+#: Parameters per ``IN (…)`` query: below SQLite's default limit on host parameters.
+_CHUNK = 900
+
+
+class ArchiveError(Exception):
+    """The archive cannot be opened or written (Vietnamese message)."""
+
+
+def archive_path(settings) -> Path:
+    """Where this run's archive is: ``NTM_LUU_TRU`` if set, else the settings' path."""
+    text = os.environ.get(ENV_PATH) or settings.archive
+    path = Path(text)
+    return path if path.is_absolute() else REPO / path
+
+
+def file_sha256(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a file's content."""
+    with open(path, "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256")
+    return digest.hexdigest(), path.stat().st_size
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    unit_code: str
+    period: str
+    sha256: str
+    file: str
+    accepted_at: str
+
+
+class Archive:
+    """One open archive file; ``migrated_from`` is the schema version it had (0 = new)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Autocommit: every write goes through an explicit BEGIN … COMMIT.
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.migrated_from = ensure_schema(self.conn)
+        except ArchiveVersionError as exc:
+            raise ArchiveError(str(exc)) from exc
+        except (sqlite3.Error, OSError) as exc:
+            raise ArchiveError(f"Không mở được kho lưu trữ {self.path} ({exc}). Kho có thể đang được "
+                               "một lần chạy khác dùng, hoặc tệp bị hỏng: chép lại bản sao lưu.") from exc
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    # Look-ups -----------------------------------------------------------------------------
+
+    def first_seen(self, hashes: Iterable[str]) -> dict[str, datetime]:
+        """When each known content was first seen (its received date)."""
+        out = {}
+        for part in _chunks(list(set(hashes))):
+            sql = f"SELECT sha256, first_seen FROM files WHERE sha256 IN ({_marks(part)})"
+            out.update((sha, datetime.fromisoformat(seen)) for sha, seen in self.conn.execute(sql, part))
+        return out
+
+    def current(self, period: str, units: Iterable[str] | None = None) -> dict[str, Submission]:
+        """The current (not superseded) submission of each unit for ``period``."""
+        sql = ("SELECT s.id, s.unit_code, s.period, f.sha256, f.name, s.accepted_at FROM submissions s "
+               "JOIN files f ON f.id = s.file_id WHERE s.period = ? AND s.superseded_by IS NULL")
+        subs = [Submission(*row) for row in self.conn.execute(sql, (period,))]
+        wanted = None if units is None else set(units)
+        return {s.unit_code: s for s in subs if wanted is None or s.unit_code in wanted}
+
+    def values_of(self, submissions: Sequence[int]) -> pd.DataFrame:
+        """The values of some submissions: submission_id, annex, row_code, column, cell, value."""
+        rows: list[tuple] = []
+        for part in _chunks(list(submissions)):
+            rows += self.conn.execute(
+                "SELECT v.submission_id, i.annex, i.row_code, i.col, v.cell, v.value FROM vals v "
+                f"JOIN items i ON i.id = v.item_id WHERE v.submission_id IN ({_marks(part)})", part)
+        return pd.DataFrame(rows, columns=["submission_id", "annex", "row_code", "column", "cell",
+                                           "value"])
+
+    def history(self, units: Iterable[str] | None = None, annexes: Sequence[str] | None = None
+                ) -> pd.DataFrame:
+        """Current values of every archived period: unit_code, period, annex, row_code, column,
+        value (optionally only some units and annexes)."""
+        sql = ("SELECT s.unit_code, s.period, i.annex, i.row_code, i.col, v.value FROM submissions s "
+               "JOIN vals v ON v.submission_id = s.id JOIN items i ON i.id = v.item_id "
+               "WHERE s.superseded_by IS NULL")
+        params: list = []
+        if annexes:
+            sql += f" AND i.annex IN ({_marks(annexes)})"
+            params += list(annexes)
+        rows = self.conn.execute(sql, params).fetchall()
+        frame = pd.DataFrame(rows, columns=["unit_code", "period", "annex", "row_code", "column",
+                                            "value"])
+        if units is not None:
+            frame = frame[frame["unit_code"].isin(set(units))]
+        return frame.reset_index(drop=True)
+
+    def periods(self) -> list[str]:
+        return [p for (p,) in self.conn.execute(
+            "SELECT DISTINCT period FROM submissions WHERE superseded_by IS NULL")]
+
+    # Recording ----------------------------------------------------------------------------
+
+    def record(self, *, period: str, started: datetime, kind: str, settings: Mapping,
+               files: Sequence[FileSeen], accepted: Sequence[Accepted], now: datetime | None = None,
+               tool_version: str = "") -> dict[str, int]:
+        """Record a run in one transaction: the files seen, and per unit its accepted values.
+
+        A unit whose current submission for the period is the same content changes nothing; a new
+        content supersedes the current one (kept, with when and by which file). Returns counts.
+        """
+        now = (now or datetime.now()).replace(microsecond=0)
+        stamp = now.isoformat(sep=" ")
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            run = conn.execute(
+                "INSERT INTO runs (kind, period, started, settings, tool_version) VALUES (?, ?, ?, ?, ?)",
+                (kind, period, started.isoformat(sep=" "), json.dumps(settings, ensure_ascii=False),
+                 tool_version)).lastrowid
+            conn.executemany(
+                "INSERT OR IGNORE INTO files (sha256, name, size, first_seen, first_run) VALUES (?, ?, ?, ?, ?)",
+                [(f.sha256, f.name, f.size, (f.seen or now).isoformat(sep=" "), run) for f in files])
+            file_ids = self._ids("SELECT sha256, id FROM files WHERE sha256 IN", [a.sha256 for a in accepted])
+            current = {s.unit_code: s for s in self.current(period).values()}
+            counts = {"units_new": 0, "units_replaced": 0, "units_unchanged": 0, "values": 0}
+            fresh: list[tuple[Accepted, int]] = []
+            for a in accepted:
+                old = current.get(a.unit_code)
+                if old is not None and old.sha256 == a.sha256:
+                    counts["units_unchanged"] += 1
+                    continue
+                new_file = file_ids[a.sha256]
+                if old is not None:
+                    conn.execute("UPDATE submissions SET superseded_by = ?, superseded_at = ? WHERE id = ?",
+                                 (new_file, stamp, old.id))
+                    counts["units_replaced"] += 1
+                else:
+                    counts["units_new"] += 1
+                again = conn.execute("SELECT id FROM submissions WHERE unit_code = ? AND period = ? "
+                                     "AND file_id = ?", (a.unit_code, period, new_file)).fetchone()
+                if again:  # a content sent before, replaced, and now sent again: current again
+                    conn.execute("UPDATE submissions SET superseded_by = NULL, superseded_at = NULL, "
+                                 "run_id = ?, accepted_at = ? WHERE id = ?", (run, stamp, again[0]))
+                    continue
+                sub = conn.execute(
+                    "INSERT INTO submissions (unit_code, period, file_id, run_id, accepted_at) "
+                    "VALUES (?, ?, ?, ?, ?)", (a.unit_code, period, new_file, run, stamp)).lastrowid
+                fresh.append((a, sub))
+            if fresh:
+                counts["values"] = self._insert_values(fresh)
+            conn.execute("UPDATE runs SET finished = ?, counts = ? WHERE id = ?",
+                         (datetime.now().replace(microsecond=0).isoformat(sep=" "),
+                          json.dumps(counts), run))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return counts
+
+    def _insert_values(self, fresh: list[tuple[Accepted, int]]) -> int:
+        frames = [a.values.assign(submission_id=sub) for a, sub in fresh]
+        values = pd.concat(frames, ignore_index=True)
+        keys = pd.MultiIndex.from_frame(values[["annex", "row_code", "column"]]).unique()
+        self.conn.executemany("INSERT OR IGNORE INTO items (annex, row_code, col) VALUES (?, ?, ?)",
+                              keys.tolist())
+        ids = {(a, r, c): i for i, a, r, c in self.conn.execute(
+            "SELECT id, annex, row_code, col FROM items")}
+        item = [ids[k] for k in zip(values["annex"], values["row_code"], values["column"])]
+        rows = zip(values["submission_id"].tolist(), item, values["cell"].tolist(),
+                   [_plain(v) for v in values["value"].tolist()])
+        self.conn.executemany("INSERT INTO vals (submission_id, item_id, cell, value) VALUES (?, ?, ?, ?)",
+                              rows)
+        return len(values)
+
+    def _ids(self, sql: str, keys: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for part in _chunks(list(set(keys))):
+            out.update(self.conn.execute(f"{sql} ({_marks(part)})", part).fetchall())
+        return out
+
+
+@dataclass(frozen=True)
+class FileSeen:
+    sha256: str
+    name: str
+    size: int
+    #: When it was received, if known better than "now" (an import of an earlier period).
+    seen: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """One unit's accepted file for the period: its hash and its values (annex, row_code, column,
+    cell, value)."""
+
+    unit_code: str
+    sha256: str
+    values: pd.DataFrame
+
+
+def used_values(cells: pd.DataFrame) -> np.ndarray:
+    """Positions of the usable cells with a value: the same rule as values.csv."""
+    value = cells["value"].to_numpy(dtype=object)
+    keep = cells["usable"].to_numpy(dtype=bool, na_value=False) & ~pd.isna(value)
+    keep[keep] = value[keep] != ""
+    return np.flatnonzero(keep)
+
+
+def _plain(value: object) -> object:
+    """A value SQLite stores as is: numpy scalars as Python numbers, anything else as text."""
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _marks(items: Sequence) -> str:
+    return ", ".join("?" * len(items))
