@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2024-H1")
     p.add_argument("--deadline", default=None, help="hạn nộp, dạng YYYY-MM-DD")
 
+    p = sub.add_parser("import-history", aliases=["nhap-lich-su"],
+                       help="nạp số liệu các kỳ trước vào kho lưu trữ từ values.csv hoặc bảng tổng hợp")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="values.csv hoặc TongHop_NTM_….xlsx do công cụ ghi ở các kỳ trước")
+    p.add_argument("--period", default=None,
+                   help="kỳ của số liệu, khi không có run.json bên cạnh file (ví dụ 2023-H2)")
+
     p = sub.add_parser("find-district", aliases=["tim-huyen"], help="tra mã huyện theo tên")
     p.add_argument("name", nargs="+")
     return parser
@@ -110,6 +117,32 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_history(args: argparse.Namespace) -> int:
+    from pipeline.archive.importer import ImportError_, import_history
+    from pipeline.archive.store import Archive, ArchiveError, archive_path
+    from pipeline.config.period import PeriodError
+
+    settings = _settings(args)
+    try:
+        archive = Archive(archive_path(settings))
+    except ArchiveError as exc:
+        raise UserError(str(exc)) from exc
+    failed = 0
+    with archive:
+        for path in args.files:
+            try:
+                period, counts = import_history(archive, path, args.period)
+            except (ImportError_, PeriodError, OSError) as exc:
+                print(f"Lỗi: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            print(f"{path.name}: kỳ {period}, {counts['units_new']} đơn vị mới, "
+                  f"{counts['units_replaced']} đơn vị thay số liệu cũ, "
+                  f"{counts['units_unchanged']} đơn vị không đổi.")
+    print(f"Kho lưu trữ: {archive.path}")
+    return 1 if failed else 0
+
+
 def cmd_find_district(args: argparse.Namespace) -> int:
     from pipeline.config.registry import find_district
 
@@ -127,6 +160,8 @@ COMMANDS = {
     "samples": cmd_samples,
     "consolidate": cmd_consolidate,
     "init": cmd_init,
+    "import-history": cmd_import_history,
+    "nhap-lich-su": cmd_import_history,
     "find-district": cmd_find_district,
     "tim-huyen": cmd_find_district,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.archive.history import describe
 from pipeline.core.states import UnitStatus
 from pipeline.result import RunResult
 
@@ -36,11 +37,33 @@ def print_summary(result: RunResult) -> None:
             said = (f"Có {_count(len(units))} đơn vị; ở trên là {len(shown)} đơn vị đầu tiên cần xem "
                     f"lại, {left} đơn vị khác không in ở đây")
         print(f"({said}. Danh sách đầy đủ ở trang Tình trạng của {report}.)")
+    print_changes(result)
     tally = units["status"].value_counts()
     print()
     print("Tổng: " + ", ".join(f"{k} {_count(v)}" for k, v in tally.items()))
     for label, path in result.outputs.items():
         print(f"{label}: {path}")
+
+
+#: Changed cells printed per resubmitted unit; the check report lists them all.
+CHANGES_SHOWN = 10
+
+
+def print_changes(result: RunResult) -> None:
+    """Units that sent a new file for a period already archived: what changed (cell, old → new)."""
+    changes = result.changes
+    if changes is None or not len(changes):
+        return
+    names = dict(zip(result.units["unit_code"], result.units["unit_name"]))
+    print()
+    print("Xã gửi lại file cho kỳ đã tổng hợp (so với file trước, đã lưu trong kho lưu trữ):")
+    for unit, group in changes.groupby("unit_code", sort=True):
+        print(f"{unit} {names.get(unit, '')}: {_count(len(group))} ô thay đổi "
+              f"({group['old_file'].iloc[0]} → {group['file'].iloc[0]})")
+        for c in group.head(CHANGES_SHOWN).itertuples(index=False):
+            print(f"    {c.sheet}!{c.cell}: {describe(c.old)} → {describe(c.new)}")
+        if len(group) > CHANGES_SHOWN:
+            print(f"    … và {_count(len(group) - CHANGES_SHOWN)} ô khác (xem trang Thay đổi của báo cáo kiểm tra)")
 
 
 def _count(n: int) -> str:

@@ -118,11 +118,21 @@ def _number(value: object) -> float | None:
     return None
 
 
+def _loose_number(value: object) -> float | None:
+    """A number, or a text that is one ("17" from a CSV equals 17 from a workbook)."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return _number(value)
+
+
 def _same(a: object, b: object) -> bool:
     a, b = _clean(a), _clean(b)
     if a is None or b is None:
         return a is None and b is None
-    x, y = _number(a), _number(b)
+    x, y = _loose_number(a), _loose_number(b)
     if x is not None and y is not None:
         return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
     return str(a) == str(b)

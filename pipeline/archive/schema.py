@@ -60,7 +60,8 @@ CREATE VIEW v_values AS
     JOIN files f ON f.id = s.file_id LEFT JOIN files g ON g.id = s.superseded_by;
 """
 
-_V1_TO_V2 = V2_TABLES.replace("CREATE TABLE runs (", "CREATE TABLE runs_v2 (") \
+_V2_VIEW = V2_TABLES[V2_TABLES.index("CREATE VIEW"):]
+_V1_TO_V2 = V2_TABLES[:V2_TABLES.index("CREATE VIEW")].replace("CREATE TABLE runs (", "CREATE TABLE runs_v2 (") \
     .replace("CREATE TABLE files (", "CREATE TABLE files_v2 (") \
     .replace("CREATE TABLE vals (", "CREATE TABLE vals_v2 (") + """
 INSERT INTO runs_v2 (id, kind, period, started, settings, counts)
@@ -84,7 +85,7 @@ DROP TABLE runs;
 ALTER TABLE runs_v2 RENAME TO runs;
 ALTER TABLE files_v2 RENAME TO files;
 ALTER TABLE vals_v2 RENAME TO vals;
-""" + V2_TABLES[V2_TABLES.index("CREATE VIEW"):]
+""" + _V2_VIEW
 
 #: From version n (the key) to n + 1: SQL run in the migration's transaction.
 MIGRATIONS: dict[int, str] = {1: _V1_TO_V2}

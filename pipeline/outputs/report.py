@@ -6,6 +6,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from pipeline.archive.history import describe
 from pipeline.result import RunResult
 from pipeline.excel.styles import Styles
 from pipeline.core.states import Level
@@ -21,6 +22,8 @@ def write_check_report(result: RunResult, path: Path, feedback: dict[str, str]) 
     styles = Styles(book)
     _write_units(book.add_worksheet("Tình trạng"), styles, result, feedback)
     _write_findings(book.add_worksheet("Phát hiện"), styles, result, feedback)
+    if result.changes is not None and len(result.changes):
+        _write_changes(book.add_worksheet("Thay đổi so với lần nộp trước"), styles, result)
     book.close()
 
 
@@ -91,6 +94,29 @@ def _write_findings(ws, styles: Styles, result: RunResult, feedback: dict[str, s
             ws.write_url(r, 9, f"external:{link}#'{f.sheet}'!{f.cell}", styles.cell(), string="Mở ô")
         else:
             ws.write_blank(r, 9, None, styles.cell())
+    ws.autofilter(3, 0, max(r, 4), len(headers) - 1)
+    ws.freeze_panes(4, 0)
+    _page(ws)
+
+
+def _write_changes(ws, styles: Styles, result: RunResult) -> None:
+    """Units that sent a new file for a period already archived: every cell whose value changed."""
+    headers = ["Mã đơn vị", "Đơn vị", "File mới", "File trước", "Trang tính", "Ô", "Giá trị trước",
+               "Giá trị mới"]
+    widths = [8, 18, 26, 26, 20, 6, 18, 18]
+    _title(ws, styles, result, "CÁC Ô THAY ĐỔI SO VỚI FILE XÃ ĐÃ NỘP TRƯỚC ĐÓ", len(headers))
+    for i, (h, w) in enumerate(zip(headers, widths)):
+        ws.set_column(i, i, w)
+        ws.write_string(3, i, h, styles.header())
+    names = {u.code: u.name for u in result.settings.registry.units}
+    text = styles.cell(wrap=True)
+    r = 3
+    for c in result.changes.itertuples(index=False):
+        r += 1
+        values = [c.unit_code, names.get(c.unit_code, ""), c.file, c.old_file, c.sheet, c.cell or "",
+                  describe(c.old), describe(c.new)]
+        for col, v in enumerate(values):
+            ws.write_string(r, col, str(v), text)
     ws.autofilter(3, 0, max(r, 4), len(headers) - 1)
     ws.freeze_panes(4, 0)
     _page(ws)
