@@ -51,7 +51,7 @@ CHANGES_SHOWN = 10
 
 def print_changes(result: RunResult) -> None:
     """Units that sent a new file for a period already archived: what changed (cell, old → new)."""
-    changes = result.changes
+    changes = getattr(result, "changes", None)  # a result without an archive has none
     if changes is None or not len(changes):
         return
     names = dict(zip(result.units["unit_code"], result.units["unit_name"]))

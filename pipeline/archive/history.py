@@ -32,6 +32,8 @@ Z_LIMIT = 3.5
 #: The expected range is never narrower than this share of the median, nor than 1 (a history of
 #: identical values has MAD 0: a small change must not be an outlier).
 MIN_RELATIVE_SPREAD = 0.10
+#: Plausibility reads at most this many earlier periods of the same kind (the latest).
+MAX_SAME_KIND = 8
 #: Annexes whose numbers are levels of the same quantity period after period.
 PLAUSIBILITY_ANNEXES = ("TT", "PB01", "PB02", "PB04", "PB08")
 #: Columns about an earlier date, typed by the commune: not this period's figure.
@@ -48,8 +50,8 @@ class HistoryResult:
     findings: list[Finding] = field(default_factory=list)
     #: One row per changed cell of a resubmitted unit (``CHANGE_COLUMNS``).
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
-    #: The archived current values of the other periods (unit_code, period, annex, row_code,
-    #: column, value): what period-over-period figures and the trend sheet read.
+    #: The archived current values of the earlier periods the checks read (``periods_needed``):
+    #: unit_code, period, annex, row_code, column, value.
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
@@ -58,16 +60,13 @@ def check_history(archive: Archive, period: Period, cells: pd.DataFrame, used: M
     """``used``: unit code → (file, sha256) of the file used for the unit in this run."""
     out = HistoryResult()
     if cells.empty or not used:
-        out.history = archive.history(used)
-        out.history = out.history[out.history["period"] != str(period)]
         return out
     values = cells.iloc[used_values(cells)]
     values = values[values["unit_code"].isin(used.keys())]
     current = archive.current(str(period), used.keys())
     resent = {u: s for u, s in current.items() if s.sha256 != used[u][1]}
     out.changes = _changes(archive, resent, values, used, annexes)
-    history = archive.history(used.keys())
-    history = history[history["period"] != str(period)].reset_index(drop=True)
+    history = archive.history(used.keys(), periods_needed(period, archive.periods()))
     out.history = history
     out.findings += _last_year(history, values, period)
     out.findings += _outliers(history, values, period)
@@ -145,6 +144,22 @@ def describe(value: object) -> str:
         return "(trống)"
     number = _number(value)
     return vn_number(number) if number is not None else str(value)
+
+
+def periods_needed(period: Period, archived: list[str]) -> list[str]:
+    """The earlier periods the checks read: the same period last year, the latest earlier period
+    (criteria), and the MAX_SAME_KIND latest of the same kind (plausibility)."""
+    earlier = sorted((q for q in map(_parse, archived) if q is not None and q < period), reverse=True)
+    same = [q for q in earlier if q.half == period.half][:MAX_SAME_KIND]
+    wanted = {period.previous_year_same(), *earlier[:1], *same}
+    return [str(q) for q in wanted if q in earlier]
+
+
+def _parse(text: str) -> Period | None:
+    try:
+        return Period.parse(text)
+    except PeriodError:
+        return None
 
 
 # Period over period ----------------------------------------------------------------------

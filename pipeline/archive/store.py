@@ -107,27 +107,47 @@ class Archive:
         return pd.DataFrame(rows, columns=["submission_id", "annex", "row_code", "column", "cell",
                                            "value"])
 
-    def history(self, units: Iterable[str] | None = None, annexes: Sequence[str] | None = None
-                ) -> pd.DataFrame:
-        """Current values of every archived period: unit_code, period, annex, row_code, column,
-        value (optionally only some units and annexes)."""
-        sql = ("SELECT s.unit_code, s.period, i.annex, i.row_code, i.col, v.value FROM submissions s "
-               "JOIN vals v ON v.submission_id = s.id JOIN items i ON i.id = v.item_id "
-               "WHERE s.superseded_by IS NULL")
-        params: list = []
-        if annexes:
-            sql += f" AND i.annex IN ({_marks(annexes)})"
-            params += list(annexes)
-        rows = self.conn.execute(sql, params).fetchall()
-        frame = pd.DataFrame(rows, columns=["unit_code", "period", "annex", "row_code", "column",
-                                            "value"])
-        if units is not None:
-            frame = frame[frame["unit_code"].isin(set(units))]
-        return frame.reset_index(drop=True)
+    def history(self, units: Iterable[str], periods: Iterable[str]) -> pd.DataFrame:
+        """Current values of ``units`` in ``periods``: unit_code, period, annex, row_code, column,
+        value. Reads only those submissions (index on unit and period), not the whole archive."""
+        periods = sorted(set(periods))
+        self._want_units(units)
+        rows: list[tuple] = []
+        if periods:
+            rows = self.conn.execute(
+                "SELECT s.unit_code, s.period, i.annex, i.row_code, i.col, v.value FROM want_units w "
+                "JOIN submissions s ON s.unit_code = w.code "
+                f"AND s.period IN ({_marks(periods)}) AND s.superseded_by IS NULL "
+                "JOIN vals v ON v.submission_id = s.id JOIN items i ON i.id = v.item_id",
+                periods).fetchall()
+        return pd.DataFrame(rows, columns=["unit_code", "period", "annex", "row_code", "column",
+                                           "value"])
+
+    def _want_units(self, units: Iterable[str]) -> None:
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS want_units (code TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM want_units")
+        self.conn.executemany("INSERT OR IGNORE INTO want_units VALUES (?)", [(u,) for u in units])
 
     def periods(self) -> list[str]:
+        """Every period with a current submission."""
         return [p for (p,) in self.conn.execute(
             "SELECT DISTINCT period FROM submissions WHERE superseded_by IS NULL")]
+
+    def figures(self, units: Iterable[str], items: Sequence[tuple[str, str, str]]) -> pd.DataFrame:
+        """A few items (annex, row_code, column) of ``units`` in every period: unit_code, period,
+        annex, row_code, column, value (the trend sheet's figures)."""
+        self._want_units(units)
+        ids = [i for key in items for (i,) in self.conn.execute(
+            "SELECT id FROM items WHERE annex = ? AND row_code = ? AND col = ?", key)]
+        rows: list[tuple] = []
+        if ids:
+            rows = self.conn.execute(
+                "SELECT s.unit_code, s.period, i.annex, i.row_code, i.col, v.value FROM want_units w "
+                "JOIN submissions s ON s.unit_code = w.code AND s.superseded_by IS NULL "
+                f"JOIN vals v ON v.submission_id = s.id AND v.item_id IN ({_marks(ids)}) "
+                "JOIN items i ON i.id = v.item_id", ids).fetchall()
+        return pd.DataFrame(rows, columns=["unit_code", "period", "annex", "row_code", "column",
+                                           "value"])
 
     # Recording ----------------------------------------------------------------------------
 

@@ -312,6 +312,11 @@ def _with_notes(rows: pd.DataFrame, notes: Mapping[str, str]) -> pd.DataFrame:
 # TH00
 
 
+#: What "Ngày nhận" means (pipeline.archive: the first run that saw the file's content).
+RECEIVED_NOTE = ("Ngày nhận là lần đầu công cụ đọc được file có nội dung này (lưu trong kho lưu trữ), "
+                 "không phải ngày lưu file; ngày ghi tay trong luu_tru/ngay_nhan.csv được ưu tiên.")
+
+
 def status_table(src: Source) -> Table:
     units = src.result.units
     on_time = {True: "Đúng hạn", False: "Trễ hạn"}
@@ -331,7 +336,7 @@ def status_table(src: Source) -> Table:
             Col("ma", "Mã đơn vị", kind="choice", width=9),
             Col("tinh_trang", "Tình trạng", kind="choice", width=14),
             Col("file", "File báo cáo", kind="text", width=34, wrap=True),
-            Col("ngay_nhan", "Ngày nhận (lưu file)", kind="date", width=12),
+            Col("ngay_nhan", "Ngày nhận", kind="date", width=12),
             Col("dung_han", "Đúng hạn / Trễ hạn", kind="choice", width=11),
             Col("loi", "Lỗi", kind="int", groups=("Số phát hiện",), width=8),
             Col("canh_bao", "Cảnh báo", kind="int", groups=("Số phát hiện",), width=9),
@@ -344,8 +349,7 @@ def status_table(src: Source) -> Table:
             *(Footer(f"Số đơn vị nộp {t.lower()}", {"dung_han": CountOf(t)}) for t in on_time.values()),
         ),
         note=f"Hạn nộp: {deadline:%d/%m/%Y}" if deadline else "Chưa đặt hạn nộp",
-        notes=("Ngày nhận là thời điểm lưu file của xã; chi tiết từng phát hiện xem Báo cáo kiểm tra "
-               "(file KiemTra_…xlsx).",),
+        notes=(RECEIVED_NOTE, "Chi tiết từng phát hiện xem Báo cáo kiểm tra (file KiemTra_…xlsx).",),
     ).finish()
 
 

@@ -22,7 +22,7 @@ def write_check_report(result: RunResult, path: Path, feedback: dict[str, str]) 
     styles = Styles(book)
     _write_units(book.add_worksheet("Tình trạng"), styles, result, feedback)
     _write_findings(book.add_worksheet("Phát hiện"), styles, result, feedback)
-    if result.changes is not None and len(result.changes):
+    if getattr(result, "changes", None) is not None and len(result.changes):
         _write_changes(book.add_worksheet("Thay đổi so với lần nộp trước"), styles, result)
     book.close()
 
