@@ -8,7 +8,10 @@ synthetic workbooks once (bench/cache/), then measures in the same run, on the s
     else, in parallel over the same number of processes as the pipeline;
   - a naive baseline: a plain ``pandas.read_excel(sheet_name=None)`` loop with openpyxl.
 Ratios, not absolute seconds, are the figures to compare across machines.
-Usage: python bench/run.py [SIZE ...] [--baseline-max N]
+  - the history archive: the run's archive step (look-ups, history checks and recording the period
+    in a fresh archive) and its share of the end-to-end time; ``bench/archive.py`` measures the
+    archive alone at scale (insert per period, queries) for ``--archive-periods`` periods.
+Usage: python bench/run.py [SIZE ...] [--baseline-max N] [--archive-periods P]
 """
 
 from __future__ import annotations
@@ -83,6 +86,10 @@ def measure(size: int, baseline_max: int) -> dict:
     write_settings(settings, settings_file)
     out = OUT / f"run_{size}"
     workers = os.cpu_count() or 1
+    # A fresh history archive per size: the run's archive step is a period's first recording.
+    archive = OUT / f"luu_tru_{size}.sqlite"
+    archive.unlink(missing_ok=True)
+    os.environ["NTM_LUU_TRU"] = str(archive)
     code, seconds, peak = _python(
         MEASURE, sys.executable, "-m", "pipeline", "--settings", str(settings_file), "consolidate",
         "--input", str(folder), "--output", str(out)).split()
@@ -96,6 +103,9 @@ def measure(size: int, baseline_max: int) -> dict:
         "files": size, "exit_code": int(code), "end_to_end_s": float(seconds),
         "peak_rss_mb": float(peak), "stages_s": stages, "workers": workers,
         "worker_cpu_s": run.get("worker_cpu_seconds", {}),
+        "archive_s": stages.get("archive", 0.0),
+        "archive_share": stages.get("archive", 0.0) / float(seconds),
+        "archive_mb": archive.stat().st_size / 2**20 if archive.exists() else 0.0,
         "read_floor_s": floor, "read_floor_serial_s": floor_serial, "naive_baseline_s": naive,
         "intake_over_floor": intake / floor,
         "end_to_end_over_floor": float(seconds) / floor,
@@ -107,15 +117,33 @@ def measure(size: int, baseline_max: int) -> dict:
 
 def _table(results: list[dict]) -> str:
     lines = ["| files | end to end (s) | peak RSS (MB) | read floor (s) | intake / floor | "
-             "end to end / floor | naive / intake | naive / end to end | stages (s) |",
-             "|" + "---|" * 9]
+             "end to end / floor | naive / intake | naive / end to end | archive (s, share) | stages (s) |",
+             "|" + "---|" * 10]
     for r in results:
         stages = ", ".join(f"{k} {v:.1f}" for k, v in r["stages_s"].items())
         naive = f"{r['naive_over_end_to_end']:.1f}×" if r["naive_over_end_to_end"] else "not run"
         naive_intake = f"{r['naive_over_intake']:.1f}×" if r.get("naive_over_intake") else "not run"
         lines.append(f"| {r['files']:,} | {r['end_to_end_s']:.1f} | {r['peak_rss_mb']:.0f} | "
                      f"{r['read_floor_s']:.1f} | {r['intake_over_floor']:.2f} | "
-                     f"{r['end_to_end_over_floor']:.1f} | {naive_intake} | {naive} | {stages} |")
+                     f"{r['end_to_end_over_floor']:.1f} | {naive_intake} | {naive} | "
+                     f"{r['archive_s']:.2f} ({r['archive_share']:.0%}) | {stages} |")
+    return "\n".join(lines)
+
+
+def _python_file(path: Path, *args: str) -> str:
+    return subprocess.run([sys.executable, str(path), *args], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def _archive_table(rows: list[dict]) -> str:
+    lines = ["| units | periods | values a period | insert a period (s) | file (MB) | history, 16 units (s) | "
+             "history, all units, 8 periods (s) | values of a period (s) |", "|" + "---|" * 8]
+    for r in rows:
+        inserts = r["insert_s_per_period"]
+        lines.append(f"| {r['units']:,} | {r['periods']} | {r['values_per_period']:,} | "
+                     f"{min(inserts):.2f}–{max(inserts):.2f} | {r['file_mb']:.0f} | "
+                     f"{r['history_16_units_s']:.2f} | {r['history_all_units_8_periods_s']:.2f} | "
+                     f"{r['values_of_one_period_s']:.2f} |")
     return "\n".join(lines)
 
 
@@ -124,6 +152,8 @@ def main() -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[16, 547, 10040])
     parser.add_argument("--baseline-max", type=int, default=547,
                         help="largest size for the naive baseline (10,040 would take ~15 min)")
+    parser.add_argument("--archive-periods", type=int, default=4,
+                        help="periods recorded by the archive scale measure (0: skip it)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
@@ -131,8 +161,14 @@ def main() -> int:
         print(f"… {size} workbooks", file=sys.stderr, flush=True)
         results.append(measure(size, args.baseline_max))
     table = _table(results)
+    scale = []
+    for size in args.sizes if args.archive_periods else ():
+        print(f"… archive: {size} units × {args.archive_periods} periods", file=sys.stderr, flush=True)
+        scale.append(json.loads(_python_file(HERE / "archive.py", str(size), str(args.archive_periods))))
+    table += "\n\n" + _archive_table(scale) if scale else ""
     stamp = time.strftime("%Y-%m-%d %H:%M")
-    (OUT / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    (OUT / "results.json").write_text(json.dumps({"runs": results, "archive": scale}, indent=2),
+                                      encoding="utf-8")
     (OUT / "results.md").write_text(f"# make bench, {stamp}\n\n{table}\n", encoding="utf-8")
     print(table)
     print(f"\nWritten: {OUT / 'results.json'}, {OUT / 'results.md'}")

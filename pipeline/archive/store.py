@@ -63,6 +63,8 @@ class Archive:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Autocommit: every write goes through an explicit BEGIN … COMMIT.
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            # A run's values fit in memory: no page spills to disk in the middle of its transaction.
+            self.conn.execute("PRAGMA cache_size = -131072")
             self.migrated_from = ensure_schema(self.conn)
         except ArchiveVersionError as exc:
             raise ArchiveError(str(exc)) from exc
@@ -209,18 +211,30 @@ class Archive:
         return counts
 
     def _insert_values(self, fresh: list[tuple[Accepted, int]]) -> int:
-        frames = [a.values.assign(submission_id=sub) for a, sub in fresh]
-        values = pd.concat(frames, ignore_index=True)
-        keys = pd.MultiIndex.from_frame(values[["annex", "row_code", "column"]]).unique()
+        """Insert the values of new submissions, sorted by (submission, item): appends to the
+        table's B-tree instead of inserting in the middle of it."""
+        values = pd.concat([a.values for a, _sub in fresh], ignore_index=True, copy=False)
+        subs = np.repeat(np.array([sub for _a, sub in fresh], dtype=np.int64),
+                         [len(a.values) for a, _sub in fresh])
+        cols = [values[c].to_numpy(dtype=object) for c in ("annex", "row_code", "column")]
+        combined = np.zeros(len(values), dtype=np.int64)
+        for col in cols:  # one integer per (annex, row, column), from each part's codes
+            part, uniques = pd.factorize(col)
+            combined = combined * (len(uniques) + 1) + part
+        _keys, first, codes = np.unique(combined, return_index=True, return_inverse=True)
+        triples = [(str(cols[0][i]), str(cols[1][i]), str(cols[2][i])) for i in first.tolist()]
         self.conn.executemany("INSERT OR IGNORE INTO items (annex, row_code, col) VALUES (?, ?, ?)",
-                              keys.tolist())
-        ids = {(a, r, c): i for i, a, r, c in self.conn.execute(
+                              triples)
+        known = {(a, r, c): i for i, a, r, c in self.conn.execute(
             "SELECT id, annex, row_code, col FROM items")}
-        item = [ids[k] for k in zip(values["annex"], values["row_code"], values["column"])]
-        rows = zip(values["submission_id"].tolist(), item, values["cell"].tolist(),
-                   [_plain(v) for v in values["value"].tolist()])
+        items = np.array([known[t] for t in triples], dtype=np.int64)[codes]
+        order = np.lexsort((items, subs))
+        cells = values["cell"].to_numpy(dtype=object)[order].tolist()
+        plain = values["value"].to_numpy(dtype=object)[order].tolist()
+        if not set(map(type, plain)) <= _STORABLE:
+            plain = [_plain(v) for v in plain]
         self.conn.executemany("INSERT INTO vals (submission_id, item_id, cell, value) VALUES (?, ?, ?, ?)",
-                              rows)
+                              zip(subs[order].tolist(), items[order].tolist(), cells, plain))
         return len(values)
 
     def _ids(self, sql: str, keys: Sequence[str]) -> dict[str, int]:
@@ -255,6 +269,10 @@ def used_values(cells: pd.DataFrame) -> np.ndarray:
     keep = cells["usable"].to_numpy(dtype=bool, na_value=False) & ~pd.isna(value)
     keep[keep] = value[keep] != ""
     return np.flatnonzero(keep)
+
+
+#: Value types SQLite stores as they are (numpy's float64 is a float).
+_STORABLE = {str, float, int, type(None), np.float64}
 
 
 def _plain(value: object) -> object:
