@@ -45,6 +45,8 @@ class RunResult:
     changes: pd.DataFrame | None = None
     history: pd.DataFrame | None = None
     archived: dict[str, int] = field(default_factory=dict)
+    #: The trend sheet's figures (pipeline.archive.trend) of the other archived periods, long form.
+    trend: pd.DataFrame | None = None
 
     @property
     def district_slug(self) -> str:

@@ -22,6 +22,7 @@ from pipeline.annexes import load_annexes
 from pipeline.archive.history import check_history
 from pipeline.archive.stage import hash_files, received_dates, record_run, used_files
 from pipeline.archive.store import Archive, ArchiveError, archive_path
+from pipeline.archive.trend import TREND_ITEMS
 from pipeline.config.paths import INPUT_DIR, OUTPUT_DIR, SAMPLES_DIR
 from pipeline.intake.cells import cells_frame
 from pipeline.intake.discover import discover
@@ -136,6 +137,7 @@ def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool 
             received, by_hand = received_dates(archive, hashes, started, str(period))
             history = check_history(archive, period, cells, used_files(files, hashes, settings.registry),
                                     annexes)
+            trend = archive.figures([u.code for u in settings.registry.units], TREND_ITEMS)
         findings = findings + history.findings
     findings = cap_per_file([f for r in files for f in r.findings] + findings)
     units = _unit_status(settings, files, findings, received, by_hand)
@@ -144,6 +146,7 @@ def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool 
                        started=started)
     if history is not None:
         result.hashes, result.changes, result.history = hashes, history.changes, history.history
+        result.trend = trend[trend["period"] != str(period)].reset_index(drop=True)
     return result
 
 

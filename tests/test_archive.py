@@ -67,6 +67,19 @@ def run_units(out: Path) -> dict[str, dict]:
     return {u["unit_code"]: u for u in json.loads((out / "run.json").read_text("utf-8"))["units"]}
 
 
+def _values(out: Path) -> list[dict]:
+    with open(out / "values.csv", encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _trend_rows(out: Path) -> list[dict]:
+    """The trend sheet's data rows, by header title (cached values written with the formulas)."""
+    ws = openpyxl.load_workbook(next(out.glob("TongHop_*.xlsx")))["Xu hướng"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    head = next(i for i, r in enumerate(rows) if "Mã kỳ" in r)
+    return [dict(zip(rows[head], r)) for r in rows[head + 1:] if isinstance(r[0], (int, float))]
+
+
 def snapshot(path: Path) -> dict[str, list]:
     """Everything the archive holds but the run log."""
     with sqlite3.connect(path) as conn:
@@ -101,6 +114,18 @@ def test_periods_resubmission_and_received_dates(settings, tmp_path, fresh_archi
     cell = cell_of(files[THO_THANH], "Chỉ tiêu chủ yếu", "1", "Cùng kỳ năm trước")
     assert [(f["unit_code"], f["cell"], f["level"]) for f in hits] == [(THO_THANH, cell, "Cảnh báo")]
     assert "6" in hits[0]["message"] and "5 (báo cáo 6 tháng đầu năm 2023)" in hits[0]["message"]
+    # The summary's trend sheet: 2023-H1 from the archive, 2024-H1 from this run.
+    trend = _trend_rows(out)
+    assert [r["Mã kỳ"] for r in trend] == ["2023-H1", "2024-H1"]
+    for row, run_out in zip(trend, (tmp_path / "out23", out)):
+        values = _values(run_out)
+        funds = [float(v["value"]) for v in values
+                 if (v["annex"], v["row_code"], v["column"]) == ("PB04", "TONG", "thuc_hien")]
+        met = [float(v["value"]) for v in values
+               if (v["annex"], v["row_code"], v["column"]) == ("PB01", "SO_TC_DAT", "danh_gia")]
+        assert row["Số xã có số liệu"] == 3
+        assert row["Vốn huy động trong kỳ (triệu đồng)"] == pytest.approx(sum(funds))
+        assert row["Bình quân số tiêu chí NTM đạt/xã"] == pytest.approx(sum(met) / len(met))
     first = run_units(out)
     received = datetime.fromisoformat(first[THO_THANH]["received"])
     assert received.year >= 2025 and first[THO_THANH]["on_time"] is False  # not the 2020 mtime

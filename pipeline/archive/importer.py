@@ -24,7 +24,6 @@ from pipeline.archive.store import Accepted, Archive, FileSeen, file_sha256
 from pipeline.config.period import Period, PeriodError
 
 DETAILS_SHEET = "Dữ liệu chi tiết"
-_NUMERIC = ("int", "number", "money", "percent", "year")
 _DETAIL_TITLES = {"Mã đơn vị": "unit_code", "Phụ biểu": "annex", "Mã dòng": "row_code", "Cột": "column",
                   "Giá trị": "value", "File": "file", "Ô": "cell"}
 
@@ -142,10 +141,9 @@ def _typed(annexes: Mapping[str, Annex], annex: str, row_code: str, column: str,
         row = definition.row(row_code) if definition.kind != "list" else None
     except (KeyError, ValueError):
         return text
-    kind = definition.cell_kind(row, col)
-    if kind in _NUMERIC or kind == "value":
-        try:
-            return float(text)
-        except ValueError:
-            return text
-    return text
+    if definition.cell_kind(row, col) in ("text", "date"):
+        return text
+    try:  # numbers, and numbers in a choice column (a computed count of criteria met)
+        return float(text)
+    except ValueError:
+        return text

@@ -213,7 +213,7 @@ class Archive:
     def _insert_values(self, fresh: list[tuple[Accepted, int]]) -> int:
         """Insert the values of new submissions, sorted by (submission, item): appends to the
         table's B-tree instead of inserting in the middle of it."""
-        values = pd.concat([a.values for a, _sub in fresh], ignore_index=True, copy=False)
+        values = pd.concat([a.values for a, _sub in fresh], ignore_index=True)
         subs = np.repeat(np.array([sub for _a, sub in fresh], dtype=np.int64),
                          [len(a.values) for a, _sub in fresh])
         cols = [values[c].to_numpy(dtype=object) for c in ("annex", "row_code", "column")]

@@ -22,6 +22,8 @@ from pipeline.annexes import Annex, load_annexes
 from pipeline.annexes.compute import compute_fixed_many
 from pipeline.annexes.formulas import AllMet, CountMet, RowRatio, SumRows
 from pipeline.annexes.model import MET
+from pipeline.archive.trend import CRITERIA_MET, FUNDS, HOUSEHOLDS_ITEM, POVERTY, TREND_ITEMS
+from pipeline.config.period import Period
 from pipeline.district.table import (
     ERROR_MARK, Across, Average, Band, Col, CountOf, CountText, Footer, Sum, SumColumns, Table,
     Weighted, blank_mask, is_blank, is_number,
@@ -95,6 +97,8 @@ class District:
     indicators: Table
     components: Table
     details: Table
+    #: Key figures over the archived periods (None: no earlier period in the archive).
+    trend: Table | None = None
 
 
 def build_district(result: RunResult) -> District:
@@ -111,6 +115,7 @@ def build_district(result: RunResult) -> District:
         indicators=indicators_table(src),
         components=components_table(src),
         details=details_table(src),
+        trend=trend_table(src),
     )
 
 
@@ -738,6 +743,57 @@ def components_table(src: Source) -> Table:
                                                                    for k in summed}),),
         notes=(f"Nội dung do các xã báo cáo, giữ nguyên văn để huyện tổng hợp báo cáo. "
                f"“{ERROR_MARK}”: nội dung có Lỗi, không tổng hợp.",),
+    ).finish()
+
+
+# Xu hướng (the archive's periods)
+
+TREND_SHEET = "Xu hướng"
+TREND_TITLE = "MỘT SỐ CHỈ TIÊU CHỦ YẾU CỦA TOÀN ĐƠN VỊ QUA CÁC KỲ BÁO CÁO"
+
+
+def trend_table(src: Source) -> Table | None:
+    """One row per period (archived ones, then this run's): communes with data, average criteria
+    met, funds mobilized in the period, poverty rate weighted by households."""
+    earlier = src.result.trend
+    if earlier is None or earlier.empty:
+        return None
+    keys = ["annex", "row_code", "column"]
+    now = pd.concat([part[part["unit_code"].isin([c for c, _ in src.units])]
+                     .assign(annex=code)[["unit_code", *keys, "v"]].rename(columns={"v": "value"})
+                     for code, part in src.used_by_annex.items()], ignore_index=True)
+    wanted = pd.MultiIndex.from_tuples(TREND_ITEMS, names=keys)
+    now = now[pd.MultiIndex.from_frame(now[keys]).isin(wanted)].assign(period=str(src.result.period))
+    both = pd.concat([earlier, now[earlier.columns]], ignore_index=True)
+    both = both[[is_number(v) for v in both["value"]]]
+    both["value"] = both["value"].astype(float)
+    wide = both.pivot_table(index=["period", "unit_code"], columns=keys, values="value", aggfunc="last")
+    records = []
+    for period in sorted(set(both["period"]), key=Period.parse):
+        part = wide.loc[period]
+        rate = part.get(POVERTY, pd.Series(dtype=float))
+        weight = part.get(HOUSEHOLDS_ITEM, pd.Series(dtype=float)).reindex(rate.index)
+        ok = rate.notna() & weight.notna()
+        records.append({
+            "label": Period.parse(period).label, "state": "", "ky": period,
+            "so_xa": int(part.index.nunique()),
+            "tb_tieu_chi": part[CRITERIA_MET].mean() if CRITERIA_MET in part else None,
+            "von": part[FUNDS].sum(min_count=1) if FUNDS in part else None,
+            "ho_ngheo": (rate[ok] * weight[ok]).sum() / weight[ok].sum() if weight[ok].sum() else None,
+        })
+    columns = (
+        Col("ky", "Mã kỳ", kind="choice", width=9),
+        Col("so_xa", "Số xã có số liệu", kind="int", width=11),
+        Col("tb_tieu_chi", "Bình quân số tiêu chí NTM đạt/xã", kind="number", width=14),
+        Col("von", "Vốn huy động trong kỳ (triệu đồng)", kind="money", width=16),
+        Col("ho_ngheo", "Tỷ lệ hộ nghèo đa chiều (%, bình quân theo số hộ)", kind="percent", width=16),
+    )
+    return Table(
+        code="", sheet=TREND_SHEET, title=TREND_TITLE, columns=columns, label_title="Kỳ báo cáo",
+        rows=pd.DataFrame(records, columns=["label", "state", *(c.key for c in columns)]),
+        note="Các kỳ trước lấy từ kho lưu trữ (số liệu xã đã nộp, bản mới nhất của mỗi xã)",
+        notes=("Mỗi kỳ tính trên các xã có số liệu của kỳ đó; số xã có số liệu khác nhau giữa các kỳ "
+               "thì các con số không hoàn toàn so sánh được.",),
     ).finish()
 
 
