@@ -73,10 +73,31 @@ def cmd_templates(args: argparse.Namespace) -> int:
     from pipeline.progress import progress
 
     settings = _settings(args)
+    prefill = _prefill(settings)
     written = generate_templates(settings, args.out or TEMPLATES_DIR,
-                                 progress=lambda units: progress(units, "Tạo biểu mẫu"))
+                                 progress=lambda units: progress(units, "Tạo biểu mẫu"), prefill=prefill)
     print(f"Đã tạo {len(written)} biểu mẫu kỳ {settings.period.label} trong {written[0].parent}")
+    if prefill:
+        print(f"{len(prefill)} biểu mẫu được điền sẵn số liệu đến 31/12 năm trước và thông tin công nhận "
+              "từ kho lưu trữ (ô điền sẵn có ghi chú; xã vẫn sửa được).")
     return 0
+
+
+def _prefill(settings):
+    """What the archive pre-fills in each unit's template (nothing when there is no archive yet)."""
+    from pipeline.annexes import load_annexes
+    from pipeline.archive.prefill import prefill_data
+    from pipeline.archive.store import Archive, ArchiveError, archive_path
+
+    path = archive_path(settings)
+    if not path.is_file():
+        return {}
+    try:
+        with Archive(path) as archive:
+            return prefill_data(archive, settings.period, [u.code for u in settings.registry.units],
+                                load_annexes())
+    except ArchiveError as exc:
+        raise UserError(str(exc)) from exc
 
 
 def cmd_samples(args: argparse.Namespace) -> int:

@@ -317,3 +317,30 @@ def test_archive_path_from_settings_is_beside_output(settings):
     make_clean = next(line for line in (REPO / "Makefile").read_text().splitlines()
                       if line.startswith("\trm -rf"))
     assert "luu_tru" not in make_clean
+
+
+def test_templates_for_a_new_period_are_prefilled_from_the_archive(settings, tmp_path, fresh_archive, capsys):
+    def tweak(unit: str, data: dict) -> None:
+        if unit == THO_THANH:
+            data["PB01"]["1.1"].update(ket_qua="Đã phê duyệt quy hoạch chung", danh_gia="Đạt")
+            data["PB03"][0]["nam_kieu_mau"] = 2023
+    write_period(settings, tmp_path / "2023", "2023-H2", tweak)
+    assert consolidate(tmp_path / "2023", tmp_path / "out23", "2023-H2") == 0
+    capsys.readouterr()
+    assert main(["templates", "--out", str(tmp_path / "bieu_mau")]) == 0  # settings: 2024-H1
+    assert "3 biểu mẫu được điền sẵn" in capsys.readouterr().out
+    folder = tmp_path / "bieu_mau" / "2024-H1"
+    path = next(folder.glob("15652_*.xlsx"))
+    book = openpyxl.load_workbook(path)
+    result = book["Tiêu chí NTM"][cell_of(path, "Tiêu chí NTM", "1.1", "Kết quả đến 31/12 năm trước")]
+    assessed = book["Tiêu chí NTM"][cell_of(path, "Tiêu chí NTM", "1.1", "Đánh giá đến 31/12 năm trước")]
+    assert result.value == "Đã phê duyệt quy hoạch chung" and assessed.value == "Đạt"
+    assert "6 tháng cuối năm 2023" in result.comment.text
+    assert not result.protection.locked  # still the commune's to edit
+    assert book["Tiêu chí NTM"][cell_of(path, "Tiêu chí NTM", "1.1", "Kết quả kỳ báo cáo")].value is None
+    villages = book["Thôn NTM kiểu mẫu"]
+    first = [c.value for c in villages[9]]
+    assert first[0] == "Thôn 1" and 2023 in first and villages.cell(9, 1).comment is not None
+    # A unit the archive does not know gets the plain template.
+    plain = openpyxl.load_workbook(next(folder.glob("15619_*.xlsx")))["Tiêu chí NTM"]
+    assert all(c.comment is None for row in plain.iter_rows() for c in row)

@@ -46,6 +46,10 @@ class WorkbookContext:
     unit: Unit | None = None
     #: The unit that consolidates: "Huyện Thường Xuân", or the province after the 2025 reform.
     parent: str = ""
+    #: Cells pre-filled from the archive, (annex, row code or list row number, column key), each
+    #: given the comment ``prefilled_note`` (pipeline.archive.prefill).
+    prefilled: frozenset[tuple[str, str, str]] = frozenset()
+    prefilled_note: str = ""
 
     @property
     def authority(self) -> str:
@@ -126,7 +130,7 @@ def _write_annex(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookConte
     _write_heading(ws, styles, annex, ctx)
     _write_group_header(ws, styles, annex)
     if annex.kind == "list":
-        nrows = _write_list_rows(ws, styles, annex, list(data or []))
+        nrows = _write_list_rows(ws, styles, annex, list(data or []), ctx)
     else:
         nrows = _write_fixed_rows(ws, styles, annex, ctx, data or {})
     last = FIRST_DATA_ROW + nrows - 1
@@ -226,6 +230,7 @@ def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: Workbook
                              styles.cell(kind=kind, role=role, style=row.style, wrap=True))
                 if role == "input":
                     _validate(ws, r, j, annex, row, col)
+                    _mark_prefilled(ws, r, j, ctx, (annex.code, row.code, col.key))
             else:
                 ws.write_blank(r, j, None, styles.cell(style=row.style))
         ws.set_row(r, _row_height(annex, [values[row.code].get(c.key) for c in annex.columns]
@@ -233,8 +238,15 @@ def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: Workbook
     return len(annex.rows)
 
 
+def _mark_prefilled(ws: Worksheet, r: int, c: int, ctx: WorkbookContext | None,
+                    key: tuple[str, str, str]) -> None:
+    """A cell pre-filled from the archive says so in a comment (it stays editable)."""
+    if ctx is not None and key in ctx.prefilled:
+        ws.write_comment(r, c, ctx.prefilled_note, {"author": "NTM", "x_scale": 2, "y_scale": 1.2})
+
+
 def _write_list_rows(ws: Worksheet, styles: Styles, annex: Annex,
-                     rows: Sequence[Mapping[str, object]]) -> int:
+                     rows: Sequence[Mapping[str, object]], ctx: WorkbookContext | None = None) -> int:
     nrows = max(annex.blank_rows, len(rows) + 5)
     cols = {c.key: i for i, c in enumerate(annex.columns)}
     for i in range(nrows):
@@ -249,6 +261,7 @@ def _write_list_rows(ws: Worksheet, styles: Styles, annex: Annex,
             else:
                 _write_value(ws, r, j, values.get(col.key), col.kind,
                              styles.cell(kind=col.kind, role="input", wrap=True))
+                _mark_prefilled(ws, r, j, ctx, (annex.code, str(i + 1), col.key))
         if values:
             ws.set_row(r, _row_height(annex, [values.get(c.key) for c in annex.columns]))
     for j, col in enumerate(annex.columns):
