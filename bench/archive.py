@@ -3,8 +3,9 @@
 Each unit's values are those of a bundled sample workbook (the 16 of Thường Xuân, in turn), read by
 the real run; periods are recorded one by one through ``Archive.record`` (one transaction each, as
 a consolidate run does). Then the queries a run makes are timed: the earlier periods of a district
-(16 units) and of the whole archive's units, a period's current submissions, and the values of
-every unit of a period (the resubmission diff when all units resend).
+(16 units) and of every unit (all values, and the items the history checks read), a period's
+current submissions, and the values of every unit of a period (the resubmission diff when all
+units resend).
 Usage: python bench/archive.py UNITS PERIODS [--keep PATH]
 """
 
@@ -42,6 +43,10 @@ def _period(i: int) -> str:
 def scale(units: int, periods: int, path: Path) -> dict:
     from pipeline.archive.store import Accepted, Archive, FileSeen
 
+    from pipeline.annexes import load_annexes
+    from pipeline.archive.history import items_checked
+
+    keep = items_checked(load_annexes())
     frames = _sample_frames()
     codes = [f"{i:05d}" for i in range(units)]
     inserts = []
@@ -59,6 +64,8 @@ def scale(units: int, periods: int, path: Path) -> dict:
         for name, call in {
             "history_16_units_s": lambda: archive.history(codes[:16], archive.periods()),
             "history_all_units_8_periods_s": lambda: archive.history(codes, archive.periods()[-8:]),
+            "history_checked_all_units_8_periods_s":
+                lambda: archive.history(codes, archive.periods()[-8:], keep=keep),
             "current_one_period_s": lambda: archive.current(last),
             "values_of_one_period_s": lambda: archive.values_of([s.id for s in archive.current(last).values()]),
         }.items():

@@ -8,8 +8,9 @@ synthetic workbooks once (bench/cache/), then measures in the same run, on the s
     else, in parallel over the same number of processes as the pipeline;
   - a naive baseline: a plain ``pandas.read_excel(sheet_name=None)`` loop with openpyxl.
 Ratios, not absolute seconds, are the figures to compare across machines.
-  - the history archive: the run's archive step (look-ups, history checks and recording the period
-    in a fresh archive) and its share of the end-to-end time; ``bench/archive.py`` measures the
+  - the history archive: the run's archive step (hashing, look-ups, history checks and recording
+    the period into an archive already holding ``--history-periods`` earlier half-years) and its
+    share of the end-to-end time; ``bench/archive.py`` measures the
     archive alone at scale (insert per period, queries) for ``--archive-periods`` periods.
 Usage: python bench/run.py [SIZE ...] [--baseline-max N] [--archive-periods P]
 """
@@ -77,7 +78,33 @@ def _python(code: str, *args: str) -> str:
                           text=True).stdout.strip()
 
 
-def measure(size: int, baseline_max: int) -> dict:
+def _earlier_periods(path: Path, period: str, count: int) -> None:
+    """Copy the archived ``period`` as the ``count`` half-years before it, then remove it."""
+    import sqlite3
+
+    from pipeline.config.period import Period
+
+    p, earlier = Period.parse(period), []
+    for _ in range(count):
+        p = Period(p.year, 1) if p.half == 2 else Period(p.year - 1, 2)
+        earlier.append(str(p))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for label in earlier:
+        conn.execute("INSERT INTO submissions (unit_code, period, file_id, run_id, accepted_at) "
+                     "SELECT unit_code, ?, file_id, run_id, accepted_at FROM submissions WHERE period = ?",
+                     (label, period))
+        conn.execute("INSERT INTO vals SELECT b.id, v.item_id, v.cell, v.value FROM vals v "
+                     "JOIN submissions a ON a.id = v.submission_id AND a.period = ? "
+                     "JOIN submissions b ON b.unit_code = a.unit_code AND b.period = ?", (period, label))
+    conn.execute("DELETE FROM vals WHERE submission_id IN (SELECT id FROM submissions WHERE period = ?)",
+                 (period,))
+    conn.execute("DELETE FROM submissions WHERE period = ?", (period,))
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def measure(size: int, baseline_max: int, history_periods: int = 0) -> dict:
     from pipeline.config.settings import load_settings, write_settings
     from synthetic import build
 
@@ -90,6 +117,10 @@ def measure(size: int, baseline_max: int) -> dict:
     archive = OUT / f"luu_tru_{size}.sqlite"
     archive.unlink(missing_ok=True)
     os.environ["NTM_LUU_TRU"] = str(archive)
+    if history_periods:  # the run's period is recorded into an archive holding earlier ones
+        subprocess.run([sys.executable, "-m", "pipeline", "--settings", str(settings_file), "consolidate",
+                        "--input", str(folder), "--output", str(out)], check=True, capture_output=True)
+        _earlier_periods(archive, str(settings.period), history_periods)
     code, seconds, peak = _python(
         MEASURE, sys.executable, "-m", "pipeline", "--settings", str(settings_file), "consolidate",
         "--input", str(folder), "--output", str(out)).split()
@@ -106,6 +137,7 @@ def measure(size: int, baseline_max: int) -> dict:
         "archive_s": stages.get("archive", 0.0),
         "archive_share": stages.get("archive", 0.0) / float(seconds),
         "archive_mb": archive.stat().st_size / 2**20 if archive.exists() else 0.0,
+        "history_periods": history_periods,
         "read_floor_s": floor, "read_floor_serial_s": floor_serial, "naive_baseline_s": naive,
         "intake_over_floor": intake / floor,
         "end_to_end_over_floor": float(seconds) / floor,
@@ -137,12 +169,14 @@ def _python_file(path: Path, *args: str) -> str:
 
 def _archive_table(rows: list[dict]) -> str:
     lines = ["| units | periods | values a period | insert a period (s) | file (MB) | history, 16 units (s) | "
-             "history, all units, 8 periods (s) | values of a period (s) |", "|" + "---|" * 8]
+             "history, all units, 8 periods (s) | the same, items checked (s) | values of a period (s) |",
+             "|" + "---|" * 9]
     for r in rows:
         inserts = r["insert_s_per_period"]
         lines.append(f"| {r['units']:,} | {r['periods']} | {r['values_per_period']:,} | "
                      f"{min(inserts):.2f}–{max(inserts):.2f} | {r['file_mb']:.0f} | "
                      f"{r['history_16_units_s']:.2f} | {r['history_all_units_8_periods_s']:.2f} | "
+                     f"{r['history_checked_all_units_8_periods_s']:.2f} | "
                      f"{r['values_of_one_period_s']:.2f} |")
     return "\n".join(lines)
 
@@ -152,6 +186,8 @@ def main() -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[16, 547, 10040])
     parser.add_argument("--baseline-max", type=int, default=547,
                         help="largest size for the naive baseline (10,040 would take ~15 min)")
+    parser.add_argument("--history-periods", type=int, default=8,
+                        help="earlier half-years in the archive when the measured run records its own")
     parser.add_argument("--archive-periods", type=int, default=4,
                         help="periods recorded by the archive scale measure (0: skip it)")
     args = parser.parse_args()
@@ -159,7 +195,7 @@ def main() -> int:
     results = []
     for size in args.sizes:
         print(f"… {size} workbooks", file=sys.stderr, flush=True)
-        results.append(measure(size, args.baseline_max))
+        results.append(measure(size, args.baseline_max, args.history_periods))
     table = _table(results)
     scale = []
     for size in args.sizes if args.archive_periods else ():

@@ -34,8 +34,11 @@ Z_LIMIT = 3.5
 MIN_RELATIVE_SPREAD = 0.10
 #: Plausibility reads at most this many earlier periods of the same kind (the latest).
 MAX_SAME_KIND = 8
-#: Annexes whose numbers are levels of the same quantity period after period.
-PLAUSIBILITY_ANNEXES = ("TT", "PB01", "PB02", "PB04", "PB08")
+#: Annexes whose numbers are quantities comparable period after period (of the same kind): the
+#: general facts, the funds mobilized and the key indicators. (PB01/PB02 results are compared with
+#: the criteria thresholds instead.)
+PLAUSIBILITY_ANNEXES = ("TT", "PB04", "PB08")
+NUMBER_KINDS = ("int", "number", "money", "percent")
 #: Columns about an earlier date, typed by the commune: not this period's figure.
 _NOT_THIS_PERIOD = ("ket_qua_truoc", "danh_gia_truoc", "cung_ky")
 LAST_YEAR_ANNEX, LAST_YEAR_COLUMN, DONE_COLUMN = "PB08", "cung_ky", "thuc_hien"
@@ -66,7 +69,8 @@ def check_history(archive: Archive, period: Period, cells: pd.DataFrame, used: M
     current = archive.current(str(period), used.keys())
     resent = {u: s for u, s in current.items() if s.sha256 != used[u][1]}
     out.changes = _changes(archive, resent, values, used, annexes)
-    history = archive.history(used.keys(), periods_needed(period, archive.periods()))
+    history = archive.history(used.keys(), periods_needed(period, archive.periods()),
+                              keep=items_checked(annexes))
     out.history = history
     out.findings += _last_year(history, values, period)
     out.findings += _outliers(history, values, period)
@@ -144,6 +148,27 @@ def describe(value: object) -> str:
         return "(trống)"
     number = _number(value)
     return vn_number(number) if number is not None else str(value)
+
+
+def items_checked(annexes: Mapping[str, Annex]):
+    """Which archived items the checks read: the plausibility annexes' figures of the period, and
+    the criteria's assessments. (An archive item is (annex, row code, column).)"""
+    criteria = criterion_rows(annexes)
+
+    def keep(annex: str, row_code: str, column: str) -> bool:
+        if annex in PLAUSIBILITY_ANNEXES:
+            return column not in _NOT_THIS_PERIOD and _numeric(annexes[annex], row_code, column)
+        return column == "danh_gia" and (annex, row_code) in criteria
+    return keep
+
+
+def _numeric(annex: Annex, row_code: str, column: str) -> bool:
+    """A cell of a number kind (a note or a name is never an outlier)."""
+    try:
+        row = annex.row(row_code) if annex.kind != "list" else None
+        return annex.cell_kind(row, annex.column(column)) in NUMBER_KINDS
+    except KeyError:
+        return False
 
 
 def periods_needed(period: Period, archived: list[str]) -> list[str]:

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -109,18 +109,26 @@ class Archive:
         return pd.DataFrame(rows, columns=["submission_id", "annex", "row_code", "column", "cell",
                                            "value"])
 
-    def history(self, units: Iterable[str], periods: Iterable[str]) -> pd.DataFrame:
+    def history(self, units: Iterable[str], periods: Iterable[str],
+                keep: Callable[[str, str, str], bool] | None = None) -> pd.DataFrame:
         """Current values of ``units`` in ``periods``: unit_code, period, annex, row_code, column,
-        value. Reads only those submissions (index on unit and period), not the whole archive."""
+        value; only the items (annex, row code, column) ``keep`` accepts, if given. Reads only those
+        submissions (index on unit and period) and, within each, those items (primary key)."""
         periods = sorted(set(periods))
         self._want_units(units)
         rows: list[tuple] = []
+        only = ""
+        if keep is not None:
+            ids = [str(i) for i, a, r, c in self.conn.execute("SELECT id, annex, row_code, col FROM items")
+                   if keep(a, r, c)]
+            only = f" AND v.item_id IN ({', '.join(ids)})"  # integers from the archive itself
+            periods = periods if ids else []
         if periods:
             rows = self.conn.execute(
                 "SELECT s.unit_code, s.period, i.annex, i.row_code, i.col, v.value FROM want_units w "
                 "JOIN submissions s ON s.unit_code = w.code "
                 f"AND s.period IN ({_marks(periods)}) AND s.superseded_by IS NULL "
-                "JOIN vals v ON v.submission_id = s.id JOIN items i ON i.id = v.item_id",
+                f"JOIN vals v ON v.submission_id = s.id{only} JOIN items i ON i.id = v.item_id",
                 periods).fetchall()
         return pd.DataFrame(rows, columns=["unit_code", "period", "annex", "row_code", "column",
                                            "value"])
