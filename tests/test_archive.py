@@ -76,8 +76,24 @@ def _trend_rows(out: Path) -> list[dict]:
     """The trend sheet's data rows, by header title (cached values written with the formulas)."""
     ws = openpyxl.load_workbook(next(out.glob("TongHop_*.xlsx")))["Xu hướng"]
     rows = [[c.value for c in r] for r in ws.iter_rows()]
-    head = next(i for i, r in enumerate(rows) if "Mã kỳ" in r)
-    return [dict(zip(rows[head], r)) for r in rows[head + 1:] if isinstance(r[0], (int, float))]
+    return _block(rows, "Mã kỳ")
+
+
+def _block(rows: list[list], title: str) -> list[dict]:
+    """The numbered data rows under the header row holding ``title``, up to the first other row."""
+    head = next(i for i, r in enumerate(rows) if title in r)
+    out = []
+    for r in rows[head + 1:]:
+        if not isinstance(r[0], (int, float)):
+            break
+        out.append(dict(zip(rows[head], r)))
+    return out
+
+
+def _comparison_rows(out: Path) -> list[dict]:
+    ws = openpyxl.load_workbook(next(out.glob("TongHop_*.xlsx")))["Xu hướng"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    return _block(rows, "Chỉ tiêu")
 
 
 def snapshot(path: Path) -> dict[str, list]:
@@ -126,6 +142,16 @@ def test_periods_resubmission_and_received_dates(settings, tmp_path, fresh_archi
         assert row["Số xã có số liệu"] == 3
         assert row["Vốn huy động trong kỳ (triệu đồng)"] == pytest.approx(sum(funds))
         assert row["Bình quân số tiêu chí NTM đạt/xã"] == pytest.approx(sum(met) / len(met))
+    # Below it, PB08 against the same period last year: what the communes reported then.
+    compared = _comparison_rows(out)
+    meetings = next(r for r in compared if str(r["Chỉ tiêu"]).startswith("Số cuộc họp"))
+    def meetings_in(run_out):
+        return sum(float(v["value"]) for v in _values(run_out)
+                   if (v["annex"], v["row_code"], v["column"]) == ("PB08", "1", "thuc_hien"))
+    assert meetings["6 tháng đầu năm 2024"] == meetings_in(out)
+    assert meetings["Cùng kỳ năm trước (6 tháng đầu năm 2023)"] == meetings_in(tmp_path / "out23")
+    assert meetings["Kỳ trước (6 tháng cuối năm 2023)"] is None  # not in the archive
+    assert meetings["Nguồn số cùng kỳ"] == "3/3 xã từ kho lưu trữ"
     first = run_units(out)
     received = datetime.fromisoformat(first[THO_THANH]["received"])
     assert received.year >= 2025 and first[THO_THANH]["on_time"] is False  # not the 2020 mtime

@@ -97,8 +97,10 @@ class District:
     indicators: Table
     components: Table
     details: Table
-    #: Key figures over the archived periods (None: no earlier period in the archive).
+    #: Key figures over the archived periods (None: no earlier period in the archive), and PB08
+    #: compared with the same period last year and the previous period.
     trend: Table | None = None
+    comparison: Table | None = None
 
 
 def build_district(result: RunResult) -> District:
@@ -116,6 +118,7 @@ def build_district(result: RunResult) -> District:
         components=components_table(src),
         details=details_table(src),
         trend=trend_table(src),
+        comparison=comparison_table(src),
     )
 
 
@@ -795,6 +798,83 @@ def trend_table(src: Source) -> Table | None:
         notes=("Mỗi kỳ tính trên các xã có số liệu của kỳ đó; số xã có số liệu khác nhau giữa các kỳ "
                "thì các con số không hoàn toàn so sánh được.",),
     ).finish()
+
+
+def previous_period(period: Period) -> Period:
+    """The period just before: H1 → H2 of the year before, H2 → H1, a year → the year before."""
+    if period.half == 2:
+        return Period(period.year, 1)
+    return Period(period.year - 1, None if period.half is None else 2)
+
+
+def comparison_table(src: Source) -> Table | None:
+    """PB08 for the district: this period, the same period last year and the previous period.
+
+    "Cùng kỳ năm trước" is, per commune, what it reported for that period (the archive) where the
+    archive has it, else the figure it typed in its "Cùng kỳ năm trước" column; "Kỳ trước" only
+    from the archive. Communes of this run only; rates weighted by this period's households or
+    population.
+    """
+    history = src.result.history
+    if history is None or history.empty:
+        return None
+    annex, info = src.annex("TH08"), src.annexes["TT"]
+    period = src.result.period
+    measured = [r for r in annex.rows if r.aggregate in ("sum", "weighted")]
+    codes = [r.code for r in measured]
+    active = src.active()
+    now = src.by_unit(annex, REPORTED, codes).loc[active]
+    typed = src.by_unit(annex, "cung_ky", codes).loc[active]
+    weights = src.by_unit(info, "gia_tri", sorted({r.weight for r in measured if r.weight})).loc[active]
+
+    def archived(when: Period) -> pd.DataFrame:
+        part = history[(history["period"] == str(when)) & (history["annex"] == annex.code)
+                       & (history["column"] == REPORTED) & history["unit_code"].isin(active)]
+        return part.pivot_table(index="unit_code", columns="row_code", values="value", aggfunc="last")
+
+    last_year, before = archived(period.previous_year_same()), archived(previous_period(period))
+    records = []
+    for row in measured:
+        from_archive = last_year.get(row.code, pd.Series(dtype=object)).reindex(now.index)
+        known = [is_number(v) for v in from_archive]
+        same = [a if k else t for a, k, t in zip(from_archive, known, typed[row.code])]
+        weight = weights[row.weight] if row.weight else None
+        current = _aggregate(now[row.code], weight)
+        previous = _aggregate(same, weight)
+        records.append({
+            "label": f"{row.label} ({row.unit})", "state": "", "ky_nay": current,
+            "cung_ky": previous,
+            "tang_giam": current - previous if None not in (current, previous) else None,
+            "ky_truoc": _aggregate(before.get(row.code, pd.Series(dtype=object)).reindex(now.index),
+                                   weight),
+            "nguon": f"{sum(known)}/{len(active)} xã từ kho lưu trữ",
+        })
+    columns = (
+        Col("ky_nay", period.label.capitalize(), kind="number", width=13),
+        Col("cung_ky", f"Cùng kỳ năm trước ({period.previous_year_same().label})", kind="number", width=15),
+        Col("tang_giam", "Tăng (+), giảm (−) so với cùng kỳ", kind="number", width=13),
+        Col("ky_truoc", f"Kỳ trước ({previous_period(period).label})", kind="number", width=15),
+        Col("nguon", "Nguồn số cùng kỳ", kind="text", width=16, wrap=True),
+    )
+    return Table(
+        code="", sheet=TREND_SHEET, title=TREND_TITLE, columns=columns, label_title="Chỉ tiêu",
+        caption="SO SÁNH MỘT SỐ CHỈ TIÊU CHỦ YẾU VỚI CÙNG KỲ NĂM TRƯỚC VÀ KỲ TRƯỚC",
+        rows=pd.DataFrame(records, columns=["label", "state", *(c.key for c in columns)]),
+        notes=("Cùng kỳ năm trước: số xã đã báo cáo ở kỳ đó (kho lưu trữ); xã chưa có trong kho thì "
+               "lấy số xã tự ghi ở cột Cùng kỳ năm trước. Kỳ trước: chỉ từ kho lưu trữ. Tính trên các "
+               "xã có báo cáo kỳ này; tỷ lệ bình quân gia quyền theo số hộ, số nhân khẩu kỳ này.",),
+    ).finish()
+
+
+def _aggregate(values, weight) -> float | None:
+    """Sum of the numbers, or (with ``weight``) their mean weighted by it; None without numbers."""
+    values = list(values)
+    if weight is None:
+        numbers = [float(v) for v in values if is_number(v)]
+        return sum(numbers) if numbers else None
+    pairs = [(float(v), float(w)) for v, w in zip(values, weight) if is_number(v) and is_number(w)]
+    total = sum(w for _v, w in pairs)
+    return sum(v * w for v, w in pairs) / total if total else None
 
 
 # Dữ liệu chi tiết

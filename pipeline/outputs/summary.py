@@ -79,7 +79,7 @@ def write_summary(result: RunResult, district: District, path: Path) -> Path:
     _write_table_sheet(book, page, district.indicators)           # TH08
     _write_table_sheet(book, page, district.components)           # TH09
     if district.trend is not None:                                # Xu hướng (kho lưu trữ)
-        _write_trend(book, page, district.trend)
+        _write_trend(book, page, district.trend, district.comparison)
     _write_details(book, page, district.details)                  # Dữ liệu chi tiết
     book.close()
     return Path(path)
@@ -258,10 +258,14 @@ def _count_products(ws: Worksheet, page: _Page, ocop: OcopSummary, stars: _Place
                                  fmt, count)
 
 
-def _write_trend(book: Workbook, page: _Page, table: Table) -> None:
-    """Key figures over the archived periods, with a line chart of the average criteria met."""
+def _write_trend(book: Workbook, page: _Page, table: Table, comparison: Table | None) -> None:
+    """Key figures over the archived periods, with a line chart of the average criteria met; then
+    PB08 compared with the same period last year and the previous period."""
     ws = _add_sheet(book, table.sheet)
-    placed = page.open_sheet(ws, table)
+    placed = page.open_sheet(ws, table, widths_from=[comparison] if comparison else ())
+    end = placed.end
+    if comparison is not None:
+        end = _draw_table(ws, page, comparison, end + 1, autofilter=False).end
     chart = book.add_chart({"type": "line"})
     for key, color in (("tb_tieu_chi", "#4F81BD"),):
         chart.add_series({
@@ -276,7 +280,7 @@ def _write_trend(book: Workbook, page: _Page, table: Table) -> None:
     chart.set_x_axis({"num_font": {"name": "Times New Roman", "size": 9}})
     chart.set_y_axis({"num_font": {"name": "Times New Roman", "size": 9}})
     chart.set_legend({"none": True})
-    page.close_sheet(ws, placed, placed.end + 1, chart, CHART_HEIGHT)
+    page.close_sheet(ws, placed, end + 1, chart, CHART_HEIGHT)
 
 
 def _write_details(book: Workbook, page: _Page, table: Table) -> None:
