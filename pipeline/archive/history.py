@@ -4,7 +4,7 @@
   whose value changed (old and new value).
 - "Cùng kỳ năm trước" typed in PB08 that differs from what the unit reported for that period:
   a Cảnh báo naming both figures.
-- Plausibility: a number far outside the unit's own history (robust z-score, see ``outlier_range``)
+- Plausibility: a number far outside the unit's own history (robust z-score, see ``outlier_bounds``)
   is a Cảnh báo with the expected range.
 - A criterion Đạt in the unit's previous archived period and Chưa đạt now: a Lưu ý.
 """
@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.annexes import Annex
+from pipeline.annexes.model import MET, NOT_MET
 from pipeline.archive.store import Archive, Submission, used_values
 from pipeline.config.period import Period, PeriodError
 from pipeline.core.findings import Finding
@@ -42,7 +43,6 @@ NUMBER_KINDS = ("int", "number", "money", "percent")
 #: Columns about an earlier date, typed by the commune: not this period's figure.
 _NOT_THIS_PERIOD = ("ket_qua_truoc", "danh_gia_truoc", "cung_ky")
 LAST_YEAR_ANNEX, LAST_YEAR_COLUMN, DONE_COLUMN = "PB08", "cung_ky", "thuc_hien"
-MET, NOT_MET = "Đạt", "Chưa đạt"
 
 CHANGE_COLUMNS = ["unit_code", "file", "old_file", "sheet", "cell", "annex", "row_code", "column",
                   "old", "new"]
@@ -223,43 +223,49 @@ def same_kind(period: Period, other: str) -> bool:
         return False
 
 
-def outlier_range(points: np.ndarray) -> tuple[float, float] | None:
-    """The range a value is expected in, from a unit's earlier values; None below MIN_POINTS.
-
-    median ± max(Z_LIMIT · MAD / 0.6745, MIN_RELATIVE_SPREAD · |median|, 1): a robust z-score
-    beyond Z_LIMIT is outside it.
-    """
-    if len(points) < MIN_POINTS:
-        return None
-    median = float(np.median(points))
-    mad = float(np.median(np.abs(points - median)))
-    half = max(Z_LIMIT * mad / 0.6745, MIN_RELATIVE_SPREAD * abs(median), 1.0)
+def outlier_bounds(median: np.ndarray, mad: np.ndarray, nonnegative: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The range a value is expected in, from the median and MAD of a unit's earlier values:
+    median ± max(Z_LIMIT · MAD / 0.6745, MIN_RELATIVE_SPREAD · |median|, 1), never below 0 when
+    the earlier values never were. A robust z-score 0.6745 · (x − median) / MAD beyond Z_LIMIT
+    is outside it."""
+    half = np.maximum.reduce([Z_LIMIT * mad / 0.6745, MIN_RELATIVE_SPREAD * np.abs(median),
+                              np.ones(len(median))])
     low = median - half
-    if points.min() >= 0:
-        low = max(low, 0.0)
-    return low, median + half
+    return np.where(nonnegative, np.maximum(low, 0.0), low), median + half
 
 
 def _outliers(history: pd.DataFrame, values: pd.DataFrame, period: Period) -> list[Finding]:
+    """Each number of this run outside ``outlier_bounds`` of the unit's earlier values of the same
+    item (at least MIN_POINTS of them), computed for all items at once (a province: ~30,000)."""
     earlier = history[history["annex"].isin(PLAUSIBILITY_ANNEXES)
                       & ~history["column"].isin(_NOT_THIS_PERIOD)]
-    earlier = earlier[[same_kind(period, p) for p in earlier["period"]]]
+    kinds = {p: same_kind(period, p) for p in earlier["period"].unique()}
+    earlier = earlier[earlier["period"].map(kinds).astype(bool)]
     if earlier.empty:
         return []
     earlier = _numbers(earlier)
     key = ["unit_code", "annex", "row_code", "column"]
-    points = {k: g["x"].to_numpy(dtype=float) for k, g in earlier.groupby(key)}
+    grouped = earlier.groupby(key)["x"]
+    stats = pd.DataFrame({"n": grouped.size(), "median": grouped.median(),
+                          "low_point": grouped.min()})
+    deviation = (earlier["x"] - earlier.join(stats["median"], on=key)["median"]).abs()
+    stats["mad"] = deviation.groupby([earlier[k] for k in key]).median()
+    stats = stats[stats["n"] >= MIN_POINTS]
     now = _numbers(values[values["annex"].isin(PLAUSIBILITY_ANNEXES) & (values["role"] == "input")
                           & ~values["column"].isin(_NOT_THIS_PERIOD)])
+    now = now.join(stats, on=key, how="inner")
+    if now.empty:
+        return []
+    low, high = outlier_bounds(now["median"].to_numpy(dtype=float), now["mad"].to_numpy(dtype=float),
+                               now["low_point"].to_numpy(dtype=float) >= 0)
+    x = now["x"].to_numpy()
+    flagged = (x < low) | (x > high)
     findings = []
-    for r in now.itertuples(index=False):
-        found = points.get((r.unit_code, r.annex, r.row_code, r.column))
-        bounds = outlier_range(found) if found is not None else None
-        if bounds and not bounds[0] <= r.x <= bounds[1]:
-            findings.append(Finding.make(
-                "history-outlier", unit_code=r.unit_code, file=r.file, sheet=r.sheet, cell=r.cell,
-                value=vn_number(r.x),
-                note=f"{vn_number(bounds[0])} – {vn_number(bounds[1])}, theo {len(found)} kỳ trước"))
+    for r, lo, hi in zip(now[flagged].itertuples(index=False), low[flagged], high[flagged]):
+        findings.append(Finding.make(
+            "history-outlier", unit_code=r.unit_code, file=r.file, sheet=r.sheet, cell=r.cell,
+            value=vn_number(r.x), note=f"{vn_number(lo)} – {vn_number(hi)}, theo {int(r.n)} kỳ trước"))
     return findings
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from pipeline import __version__
-from pipeline.archive.received import dates_by_hand
+from pipeline.archive.received import dates_by_hand, write_template
 from pipeline.archive.store import Accepted, Archive, FileSeen, file_sha256, used_values
 from pipeline.intake.files import FileResult
 
@@ -62,6 +62,8 @@ def record_run(archive: Archive, result) -> dict[str, int]:
                              "size": len(registry.units)},
                 "deadline": result.settings.deadline.isoformat() if result.settings.deadline else None,
                 "input_dir": str(result.input_dir)}
-    return archive.record(period=str(result.period), started=result.started, kind="consolidate",
-                          settings=settings, files=seen, accepted=accepted,
-                          now=result.started, tool_version=__version__)
+    counts = archive.record(period=str(result.period), started=result.started, kind="consolidate",
+                            settings=settings, files=seen, accepted=accepted,
+                            now=result.started, tool_version=__version__)
+    write_template(archive.path.parent)  # where the clerk types received dates, found beside it
+    return counts
