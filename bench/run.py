@@ -97,6 +97,17 @@ def _earlier_periods(path: Path, period: str, count: int) -> None:
         conn.execute("INSERT INTO vals SELECT b.id, v.item_id, v.cell, v.value FROM vals v "
                      "JOIN submissions a ON a.id = v.submission_id AND a.period = ? "
                      "JOIN submissions b ON b.unit_code = a.unit_code AND b.period = ?", (period, label))
+    # What each commune reported a year before is what its file types as "cùng kỳ năm trước" (the
+    # synthetic figures are random: otherwise every commune would get that Cảnh báo).
+    conn.execute(
+        "UPDATE vals SET value = COALESCE((SELECT c.value FROM vals c JOIN items ci ON ci.id = c.item_id "
+        "JOIN items ti ON ti.id = vals.item_id JOIN submissions a ON a.period = ? "
+        "JOIN submissions b ON b.id = vals.submission_id AND b.unit_code = a.unit_code "
+        "WHERE c.submission_id = a.id AND ci.annex = 'PB08' AND ci.col = 'cung_ky' "
+        "AND ci.row_code = ti.row_code), vals.value) "
+        "WHERE submission_id IN (SELECT id FROM submissions WHERE period = ?) "
+        "AND item_id IN (SELECT id FROM items WHERE annex = 'PB08' AND col = 'thuc_hien')",
+        (period, str(Period.parse(period).previous_year_same())))
     conn.execute("DELETE FROM vals WHERE submission_id IN (SELECT id FROM submissions WHERE period = ?)",
                  (period,))
     conn.execute("DELETE FROM submissions WHERE period = ?", (period,))

@@ -34,7 +34,7 @@ Z_LIMIT = 3.5
 #: identical values has MAD 0: a small change must not be an outlier).
 MIN_RELATIVE_SPREAD = 0.10
 #: Plausibility reads at most this many earlier periods of the same kind (the latest).
-MAX_SAME_KIND = 8
+MAX_SAME_KIND = 6
 #: Annexes whose numbers are quantities comparable period after period (of the same kind): the
 #: general facts, the funds mobilized and the key indicators. (PB01/PB02 results are compared with
 #: the criteria thresholds instead.)
@@ -53,8 +53,8 @@ class HistoryResult:
     findings: list[Finding] = field(default_factory=list)
     #: One row per changed cell of a resubmitted unit (``CHANGE_COLUMNS``).
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
-    #: The archived current values of the earlier periods the checks read (``periods_needed``):
-    #: unit_code, period, annex, row_code, column, value.
+    #: The archived current values the checks read (``_read_history``): unit_code, period,
+    #: annex, row_code, column, value.
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
@@ -69,8 +69,7 @@ def check_history(archive: Archive, period: Period, cells: pd.DataFrame, used: M
     current = archive.current(str(period), used.keys())
     resent = {u: s for u, s in current.items() if s.sha256 != used[u][1]}
     out.changes = _changes(archive, resent, values, used, annexes)
-    history = archive.history(used.keys(), periods_needed(period, archive.periods()),
-                              keep=items_checked(annexes))
+    history = _read_history(archive, used.keys(), period, annexes)
     out.history = history
     out.findings += _last_year(history, values, period)
     out.findings += _outliers(history, values, period)
@@ -150,16 +149,32 @@ def describe(value: object) -> str:
     return vn_number(number) if number is not None else str(value)
 
 
-def items_checked(annexes: Mapping[str, Annex]):
-    """Which archived items the checks read: the plausibility annexes' figures of the period, and
-    the criteria's assessments. (An archive item is (annex, row code, column).)"""
+def _read_history(archive: Archive, units, period: Period, annexes: Mapping[str, Annex]) -> pd.DataFrame:
+    """What the checks and the comparison read, each only where needed: the plausibility figures
+    of the MAX_SAME_KIND latest periods of the same kind (the same period last year among them),
+    the criteria's assessments of the two latest earlier periods, PB08 of the previous period."""
+    earlier = sorted((q for q in map(_parse, archive.periods()) if q is not None and q < period),
+                     reverse=True)
+    same = [str(q) for q in earlier if q.half == period.half][:MAX_SAME_KIND]
+    units = list(units)
     criteria = criterion_rows(annexes)
+    before = str(previous_period(period))
+    parts = [  # no item is read twice: the parts' items or periods differ
+        archive.history(units, same, keep=lambda a, r, c: a in PLAUSIBILITY_ANNEXES
+                        and c not in _NOT_THIS_PERIOD and _numeric(annexes[a], r, c)),
+        archive.history(units, [str(q) for q in earlier[:2]],
+                        keep=lambda a, r, c: c == "danh_gia" and (a, r) in criteria),
+        archive.history(units, [] if before in same else [before],
+                        keep=lambda a, r, c: a == LAST_YEAR_ANNEX and c == DONE_COLUMN),
+    ]
+    return pd.concat([p for p in parts if not p.empty] or [parts[0]], ignore_index=True)
 
-    def keep(annex: str, row_code: str, column: str) -> bool:
-        if annex in PLAUSIBILITY_ANNEXES:
-            return column not in _NOT_THIS_PERIOD and _numeric(annexes[annex], row_code, column)
-        return column == "danh_gia" and (annex, row_code) in criteria
-    return keep
+
+def previous_period(period: Period) -> Period:
+    """The period just before: H1 → H2 of the year before, H2 → H1, a year → the year before."""
+    if period.half == 2:
+        return Period(period.year, 1)
+    return Period(period.year - 1, None if period.half is None else 2)
 
 
 def _numeric(annex: Annex, row_code: str, column: str) -> bool:
@@ -169,15 +184,6 @@ def _numeric(annex: Annex, row_code: str, column: str) -> bool:
         return annex.cell_kind(row, annex.column(column)) in NUMBER_KINDS
     except KeyError:
         return False
-
-
-def periods_needed(period: Period, archived: list[str]) -> list[str]:
-    """The earlier periods the checks read: the same period last year, the latest earlier period
-    (criteria), and the MAX_SAME_KIND latest of the same kind (plausibility)."""
-    earlier = sorted((q for q in map(_parse, archived) if q is not None and q < period), reverse=True)
-    same = [q for q in earlier if q.half == period.half][:MAX_SAME_KIND]
-    wanted = {period.previous_year_same(), *earlier[:1], *same}
-    return [str(q) for q in wanted if q in earlier]
 
 
 def _parse(text: str) -> Period | None:
@@ -191,9 +197,11 @@ def _parse(text: str) -> Period | None:
 
 
 def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows whose value is a number, with it in ``x``."""
-    x = [_number(v) for v in frame["value"]]
-    out = frame.assign(x=x)
+    """Rows whose value is a number (not a text, even one that reads as a number), with it in ``x``."""
+    values = frame["value"].to_numpy(dtype=object)
+    text = np.fromiter((isinstance(v, (str, bool)) for v in values), dtype=bool, count=len(values))
+    x = pd.to_numeric(pd.Series(np.where(text, None, values), index=frame.index), errors="coerce")
+    out = frame.assign(x=x.astype(float))
     return out[out["x"].notna()]
 
 
@@ -277,15 +285,16 @@ def criterion_rows(annexes: Mapping[str, Annex]) -> set[tuple[str, str]]:
 
 def _criteria_lost(history: pd.DataFrame, values: pd.DataFrame, period: Period,
                    annexes: Mapping[str, Annex]) -> list[Finding]:
-    rows = criterion_rows(annexes)
+    rows = pd.MultiIndex.from_tuples(sorted(criterion_rows(annexes)) or [("", "")])
     assessed = history[history["column"] == "danh_gia"]
-    assessed = assessed[[(a, r) in rows for a, r in zip(assessed["annex"], assessed["row_code"])]]
+    assessed = assessed[pd.MultiIndex.from_frame(assessed[["annex", "row_code"]]).isin(rows)]
     if assessed.empty:
         return []
-    order = {p: Period.parse(p) for p in assessed["period"].unique()}
-    before = {p for p, q in order.items() if q < period}
+    order = sorted(assessed["period"].unique(), key=Period.parse)
+    rank = {p: i for i, p in enumerate(order)}  # sort by integers, not Period objects
+    before = {p for p in order if Period.parse(p) < period}
     assessed = assessed[assessed["period"].isin(before)]
-    last = assessed.assign(rank=assessed["period"].map(order)).sort_values("rank")
+    last = assessed.assign(rank=assessed["period"].map(rank)).sort_values("rank", kind="stable")
     last = last.groupby(["unit_code", "annex", "row_code"]).tail(1)
     was = {(u, a, r): (v, p) for u, a, r, v, p in
            last[["unit_code", "annex", "row_code", "value", "period"]].itertuples(index=False)}

@@ -113,25 +113,42 @@ class Archive:
                 keep: Callable[[str, str, str], bool] | None = None) -> pd.DataFrame:
         """Current values of ``units`` in ``periods``: unit_code, period, annex, row_code, column,
         value; only the items (annex, row code, column) ``keep`` accepts, if given. Reads only those
-        submissions (index on unit and period) and, within each, those items (primary key)."""
+        submissions (index on unit and period) and, within each, those items (primary key); the
+        rows come back as integer ids, named from the small submission and item tables."""
         periods = sorted(set(periods))
+        columns = ["unit_code", "period", "annex", "row_code", "column", "value"]
         self._want_units(units)
-        rows: list[tuple] = []
-        only = ""
+        items = pd.DataFrame(self.conn.execute("SELECT id, annex, row_code, col FROM items").fetchall(),
+                             columns=["id", "annex", "row_code", "column"])
         if keep is not None:
-            ids = [str(i) for i, a, r, c in self.conn.execute("SELECT id, annex, row_code, col FROM items")
-                   if keep(a, r, c)]
-            only = f" AND v.item_id IN ({', '.join(ids)})"  # integers from the archive itself
-            periods = periods if ids else []
-        if periods:
-            rows = self.conn.execute(
-                "SELECT s.unit_code, s.period, i.annex, i.row_code, i.col, v.value FROM want_units w "
-                "JOIN submissions s ON s.unit_code = w.code "
-                f"AND s.period IN ({_marks(periods)}) AND s.superseded_by IS NULL "
-                f"JOIN vals v ON v.submission_id = s.id{only} JOIN items i ON i.id = v.item_id",
-                periods).fetchall()
-        return pd.DataFrame(rows, columns=["unit_code", "period", "annex", "row_code", "column",
-                                           "value"])
+            items = items[[keep(a, r, c) for a, r, c in zip(items["annex"], items["row_code"],
+                                                              items["column"])]]
+        if not periods or items.empty:
+            return pd.DataFrame(columns=columns)
+        subs = pd.DataFrame(self.conn.execute(
+            "SELECT s.id, s.unit_code, s.period FROM want_units w JOIN submissions s "
+            f"ON s.unit_code = w.code AND s.period IN ({_marks(periods)}) AND s.superseded_by IS NULL",
+            periods).fetchall(), columns=["id", "unit_code", "period"])
+        if subs.empty:
+            return pd.DataFrame(columns=columns)
+        only = "" if keep is None else \
+            f" AND item_id IN ({', '.join(map(str, items['id']))})"  # integers from the archive
+        rows = []
+        for part in _chunks(subs["id"].tolist()):
+            rows += self.conn.execute(
+                f"SELECT submission_id, item_id, value FROM vals WHERE submission_id IN "
+                f"({_marks(part)}){only}", part).fetchall()
+        found = pd.DataFrame(rows, columns=["submission_id", "item_id", "value"])
+        sub_at = pd.Index(subs["id"]).get_indexer(found["submission_id"])
+        item_at = pd.Index(items["id"]).get_indexer(found["item_id"])
+        return pd.DataFrame({
+            "unit_code": subs["unit_code"].to_numpy(dtype=object)[sub_at],
+            "period": subs["period"].to_numpy(dtype=object)[sub_at],
+            "annex": items["annex"].to_numpy(dtype=object)[item_at],
+            "row_code": items["row_code"].to_numpy(dtype=object)[item_at],
+            "column": items["column"].to_numpy(dtype=object)[item_at],
+            "value": found["value"].to_numpy(dtype=object),
+        }, columns=columns)
 
     def _want_units(self, units: Iterable[str]) -> None:
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS want_units (code TEXT PRIMARY KEY)")

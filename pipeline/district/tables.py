@@ -22,6 +22,7 @@ from pipeline.annexes import Annex, load_annexes
 from pipeline.annexes.compute import compute_fixed_many
 from pipeline.annexes.formulas import AllMet, CountMet, RowRatio, SumRows
 from pipeline.annexes.model import MET
+from pipeline.archive.history import previous_period
 from pipeline.archive.trend import CRITERIA_MET, FUNDS, HOUSEHOLDS_ITEM, POVERTY, TREND_ITEMS
 from pipeline.config.period import Period
 from pipeline.district.table import (
@@ -798,13 +799,6 @@ def trend_table(src: Source) -> Table | None:
         notes=("Mỗi kỳ tính trên các xã có số liệu của kỳ đó; số xã có số liệu khác nhau giữa các kỳ "
                "thì các con số không hoàn toàn so sánh được.",),
     ).finish()
-
-
-def previous_period(period: Period) -> Period:
-    """The period just before: H1 → H2 of the year before, H2 → H1, a year → the year before."""
-    if period.half == 2:
-        return Period(period.year, 1)
-    return Period(period.year - 1, None if period.half is None else 2)
 
 
 def comparison_table(src: Source) -> Table | None:
