@@ -41,12 +41,14 @@ def _period(i: int) -> str:
 
 
 def scale(units: int, periods: int, path: Path) -> dict:
+    import pandas as pd
+
     from pipeline.archive.store import Accepted, Archive, FileSeen
 
     from pipeline.annexes import load_annexes
-    from pipeline.archive.history import PLAUSIBILITY_ANNEXES
+    from pipeline.archive.history import PLAUSIBILITY
 
-    keep = lambda annex, _row, _column: annex in PLAUSIBILITY_ANNEXES  # noqa: E731 (as the checks)
+    keep = lambda annex, _row, column: PLAUSIBILITY.get(annex) == column  # noqa: E731 (as the checks)
     frames = _sample_frames()
     codes = [f"{i:05d}" for i in range(units)]
     inserts = []
@@ -54,10 +56,12 @@ def scale(units: int, periods: int, path: Path) -> dict:
         for p in range(periods):
             period = _period(p)
             files = [FileSeen(f"{period}-{c}", f"{c}.xlsx", 60_000) for c in codes]
-            accepted = [Accepted(c, f"{period}-{c}", frames[i % len(frames)]) for i, c in enumerate(codes)]
+            accepted = [Accepted(c, f"{period}-{c}") for c in codes]
+            values = pd.concat([frames[i % len(frames)].assign(unit_code=c) for i, c in enumerate(codes)],
+                               ignore_index=True)
             start = time.perf_counter()
             counts = archive.record(period=period, started=datetime.now(), kind="bench", settings={},
-                                    files=files, accepted=accepted)
+                                    files=files, accepted=accepted, values=values)
             inserts.append(time.perf_counter() - start)
         last = _period(periods - 1)
         timings = {}

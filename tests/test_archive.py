@@ -286,8 +286,8 @@ KILL_SCRIPT = """
 import os, signal, sys
 from pipeline.archive import store
 original = store.Archive._insert_values
-def killed(self, fresh):
-    original(self, fresh)           # half-way: the values are in, the transaction is not committed
+def killed(self, *args):
+    original(self, *args)           # half-way: the values are in, the transaction is not committed
     os.kill(os.getpid(), signal.SIGKILL)
 store.Archive._insert_values = killed
 from pipeline.cli import main
@@ -315,7 +315,7 @@ def test_run_killed_half_way_leaves_the_archive_as_it_was(settings, tmp_path, fr
     # An error half-way (not a kill): the run stops with a message, the archive is as it was.
     from pipeline.archive import store
 
-    def failing(self, fresh):
+    def failing(self, *args):
         raise sqlite3.OperationalError("disk I/O error")
     original = store.Archive._insert_values
     store.Archive._insert_values = failing

@@ -35,13 +35,12 @@ Z_LIMIT = 3.5
 MIN_RELATIVE_SPREAD = 0.10
 #: Plausibility reads at most this many earlier periods of the same kind (the latest).
 MAX_SAME_KIND = 6
-#: Annexes whose numbers are quantities comparable period after period (of the same kind): the
-#: general facts, the funds mobilized and the key indicators. (PB01/PB02 results are compared with
+#: Figures comparable period after period (of the same kind), annex → column: the general facts,
+#: the funds mobilized and the key indicators of the period. (PB01/PB02 results are compared with
 #: the criteria thresholds instead.)
-PLAUSIBILITY_ANNEXES = ("TT", "PB04", "PB08")
+PLAUSIBILITY = {"TT": "gia_tri", "PB04": "thuc_hien", "PB08": "thuc_hien"}
 NUMBER_KINDS = ("int", "number", "money", "percent")
-#: Columns about an earlier date, typed by the commune: not this period's figure.
-_NOT_THIS_PERIOD = ("ket_qua_truoc", "danh_gia_truoc", "cung_ky")
+#: PB08: the figure of the period, and the one the commune types for the same period last year.
 LAST_YEAR_ANNEX, LAST_YEAR_COLUMN, DONE_COLUMN = "PB08", "cung_ky", "thuc_hien"
 
 CHANGE_COLUMNS = ["unit_code", "file", "old_file", "sheet", "cell", "annex", "row_code", "column",
@@ -160,8 +159,8 @@ def _read_history(archive: Archive, units, period: Period, annexes: Mapping[str,
     criteria = criterion_rows(annexes)
     before = str(previous_period(period))
     parts = [  # no item is read twice: the parts' items or periods differ
-        archive.history(units, same, keep=lambda a, r, c: a in PLAUSIBILITY_ANNEXES
-                        and c not in _NOT_THIS_PERIOD and _numeric(annexes[a], r, c)),
+        archive.history(units, same, keep=lambda a, r, c: PLAUSIBILITY.get(a) == c
+                        and _numeric(annexes[a], r, c)),
         archive.history(units, [str(q) for q in earlier[:2]],
                         keep=lambda a, r, c: c == "danh_gia" and (a, r) in criteria),
         archive.history(units, [] if before in same else [before],
@@ -246,8 +245,7 @@ def outlier_bounds(median: np.ndarray, mad: np.ndarray, nonnegative: np.ndarray
 def _outliers(history: pd.DataFrame, values: pd.DataFrame, period: Period) -> list[Finding]:
     """Each number of this run outside ``outlier_bounds`` of the unit's earlier values of the same
     item (at least MIN_POINTS of them), computed for all items at once (a province: ~30,000)."""
-    earlier = history[history["annex"].isin(PLAUSIBILITY_ANNEXES)
-                      & ~history["column"].isin(_NOT_THIS_PERIOD)]
+    earlier = history[history["annex"].map(PLAUSIBILITY) == history["column"]]
     kinds = {p: same_kind(period, p) for p in earlier["period"].unique()}
     earlier = earlier[earlier["period"].map(kinds).astype(bool)]
     if earlier.empty:
@@ -260,8 +258,8 @@ def _outliers(history: pd.DataFrame, values: pd.DataFrame, period: Period) -> li
     deviation = (earlier["x"] - earlier.join(stats["median"], on=key)["median"]).abs()
     stats["mad"] = deviation.groupby([earlier[k] for k in key]).median()
     stats = stats[stats["n"] >= MIN_POINTS]
-    now = _numbers(values[values["annex"].isin(PLAUSIBILITY_ANNEXES) & (values["role"] == "input")
-                          & ~values["column"].isin(_NOT_THIS_PERIOD)])
+    now = _numbers(values[(values["annex"].map(PLAUSIBILITY) == values["column"])
+                          & (values["role"] == "input")])
     now = now.join(stats, on=key, how="inner")
     if now.empty:
         return []
@@ -295,15 +293,11 @@ def _criteria_lost(history: pd.DataFrame, values: pd.DataFrame, period: Period,
     before = {p for p in order if Period.parse(p) < period}
     assessed = assessed[assessed["period"].isin(before)]
     last = assessed.assign(rank=assessed["period"].map(rank)).sort_values("rank", kind="stable")
-    last = last.groupby(["unit_code", "annex", "row_code"]).tail(1)
-    was = {(u, a, r): (v, p) for u, a, r, v, p in
-           last[["unit_code", "annex", "row_code", "value", "period"]].itertuples(index=False)}
-    now = values[values["column"] == "danh_gia"]
-    findings = []
-    for r in now.itertuples(index=False):
-        old = was.get((r.unit_code, r.annex, r.row_code))
-        if old and old[0] == MET and r.value == NOT_MET:
-            findings.append(Finding.make(
-                "history-criterion-lost", unit_code=r.unit_code, file=r.file, sheet=r.sheet,
-                cell=r.cell, value=r.row_code, note=Period.parse(old[1]).label))
-    return findings
+    key = ["unit_code", "annex", "row_code"]
+    last = last.groupby(key).tail(1)
+    last = last[last["value"] == MET]
+    now = values[(values["column"] == "danh_gia") & (values["value"] == NOT_MET)]
+    lost = now.merge(last[[*key, "period"]].rename(columns={"period": "met_in"}), on=key)
+    return [Finding.make("history-criterion-lost", unit_code=r.unit_code, file=r.file, sheet=r.sheet,
+                         cell=r.cell, value=r.row_code, note=Period.parse(r.met_in).label)
+            for r in lost.itertuples(index=False)]

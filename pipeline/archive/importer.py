@@ -49,20 +49,20 @@ def import_history(archive: Archive, path: Path, period: str | None = None) -> t
                       zip(frame["annex"], frame["row_code"], frame["column"], frame["value"])]
     source, size = file_sha256(path)
     seen_at = _generated(path)
+    # An output holds one file per unit (the one used); should it hold two, the last is kept.
+    last = frame.drop_duplicates("unit_code", keep="last").set_index("unit_code")["file"]
+    frame = frame[frame["file"].to_numpy(dtype=object) == last.reindex(frame["unit_code"]).to_numpy()]
     files, accepted = [], []
-    for (unit, name), group in frame.groupby(["unit_code", "file"], sort=True):
+    for unit, name in last.items():
         sha = hashlib.sha256(f"import:{source}:{unit}:{name}".encode()).hexdigest()
         files.append(FileSeen(sha, f"{name} (nhập từ {path.name})", 0, seen_at))
-        accepted.append(Accepted(unit, sha, group[["annex", "row_code", "column", "cell", "value"]]))
+        accepted.append(Accepted(unit, sha))
     counts = archive.record(period=found, started=datetime.now().replace(microsecond=0), kind="import",
                             settings={"imported_from": str(path), "sha256": source, "size": size},
-                            files=files, accepted=_latest_per_unit(accepted), tool_version=__version__)
+                            files=files, accepted=accepted,
+                            values=frame[["unit_code", "annex", "row_code", "column", "cell", "value"]],
+                            tool_version=__version__)
     return found, counts
-
-
-def _latest_per_unit(accepted: list[Accepted]) -> list[Accepted]:
-    """One submission per unit (an output never holds two files of a unit; keep the last)."""
-    return list({a.unit_code: a for a in accepted}.values())
 
 
 def _read_values_csv(path: Path) -> pd.DataFrame:

@@ -49,13 +49,15 @@ def record_run(archive: Archive, result) -> dict[str, int]:
     hashes = result.hashes
     used = used_files(result.files, hashes, result.settings.registry)
     cells = result.cells
-    accepted = []
+    accepted, values = [], pd.DataFrame(columns=["unit_code", "annex", "row_code", "column", "cell",
+                                                 "value"])
     if not cells.empty and used:
         values = cells.iloc[used_values(cells)]
-        values = values[["unit_code", "file", "annex", "row_code", "column", "cell", "value"]]
-        for unit, group in values.groupby("unit_code", sort=False):
-            if unit in used and (group["file"] == used[unit][0]).all():
-                accepted.append(Accepted(unit, used[unit][1], group.drop(columns=["unit_code", "file"])))
+        # The cells of the used files only (a frame holds no other file of a registry unit).
+        values = values[values["file"].isin({file for file, _sha in used.values()}).to_numpy()]
+        values = values[["unit_code", "annex", "row_code", "column", "cell", "value"]]
+        present = set(pd.unique(values["unit_code"].to_numpy(dtype=object)))
+        accepted = [Accepted(unit, sha) for unit, (_file, sha) in used.items() if unit in present]
     seen = [FileSeen(sha, name, size) for name, (sha, size) in hashes.items()]
     registry = result.settings.registry
     settings = {"registry": {"level": registry.level, "code": registry.code, "name": registry.name,
@@ -63,7 +65,7 @@ def record_run(archive: Archive, result) -> dict[str, int]:
                 "deadline": result.settings.deadline.isoformat() if result.settings.deadline else None,
                 "input_dir": str(result.input_dir)}
     counts = archive.record(period=str(result.period), started=result.started, kind="consolidate",
-                            settings=settings, files=seen, accepted=accepted,
+                            settings=settings, files=seen, accepted=accepted, values=values,
                             now=result.started, tool_version=__version__)
     write_template(archive.path.parent)  # where the clerk types received dates, found beside it
     return counts

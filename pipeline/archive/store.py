@@ -179,9 +179,10 @@ class Archive:
     # Recording ----------------------------------------------------------------------------
 
     def record(self, *, period: str, started: datetime, kind: str, settings: Mapping,
-               files: Sequence[FileSeen], accepted: Sequence[Accepted], now: datetime | None = None,
-               tool_version: str = "") -> dict[str, int]:
-        """Record a run in one transaction: the files seen, and per unit its accepted values.
+               files: Sequence[FileSeen], accepted: Sequence[Accepted], values: pd.DataFrame,
+               now: datetime | None = None, tool_version: str = "") -> dict[str, int]:
+        """Record a run in one transaction: the files seen, and per unit its accepted file and its
+        values (``values``: unit_code, annex, row_code, column, cell, value; one frame for all).
 
         A unit whose current submission for the period is the same content changes nothing; a new
         content supersedes the current one (kept, with when and by which file). Returns counts.
@@ -201,7 +202,7 @@ class Archive:
             file_ids = self._ids("SELECT sha256, id FROM files WHERE sha256 IN", [a.sha256 for a in accepted])
             current = {s.unit_code: s for s in self.current(period).values()}
             counts = {"units_new": 0, "units_replaced": 0, "units_unchanged": 0, "values": 0}
-            fresh: list[tuple[Accepted, int]] = []
+            fresh: dict[str, int] = {}
             for a in accepted:
                 old = current.get(a.unit_code)
                 if old is not None and old.sha256 == a.sha256:
@@ -223,9 +224,9 @@ class Archive:
                 sub = conn.execute(
                     "INSERT INTO submissions (unit_code, period, file_id, run_id, accepted_at) "
                     "VALUES (?, ?, ?, ?, ?)", (a.unit_code, period, new_file, run, stamp)).lastrowid
-                fresh.append((a, sub))
+                fresh[a.unit_code] = sub
             if fresh:
-                counts["values"] = self._insert_values(fresh)
+                counts["values"] = self._insert_values(fresh, values)
             conn.execute("UPDATE runs SET finished = ?, counts = ? WHERE id = ?",
                          (datetime.now().replace(microsecond=0).isoformat(sep=" "),
                           json.dumps(counts), run))
@@ -235,12 +236,15 @@ class Archive:
             raise
         return counts
 
-    def _insert_values(self, fresh: list[tuple[Accepted, int]]) -> int:
-        """Insert the values of new submissions, sorted by (submission, item): appends to the
-        table's B-tree instead of inserting in the middle of it."""
-        values = pd.concat([a.values for a, _sub in fresh], ignore_index=True)
-        subs = np.repeat(np.array([sub for _a, sub in fresh], dtype=np.int64),
-                         [len(a.values) for a, _sub in fresh])
+    def _insert_values(self, fresh: Mapping[str, int], values: pd.DataFrame) -> int:
+        """Insert the values of the new submissions (unit → submission id), sorted by
+        (submission, item): appends to the table's B-tree instead of inserting in the middle."""
+        units = values["unit_code"].to_numpy(dtype=object)
+        codes_of, unique_units = pd.factorize(units)
+        sub_of = np.array([fresh.get(u, -1) for u in unique_units] + [-1], dtype=np.int64)
+        subs = sub_of[codes_of]
+        mine = subs >= 0
+        values, subs = values[mine], subs[mine]
         cols = [values[c].to_numpy(dtype=object) for c in ("annex", "row_code", "column")]
         combined = np.zeros(len(values), dtype=np.int64)
         for col in cols:  # one integer per (annex, row, column), from each part's codes
@@ -280,12 +284,10 @@ class FileSeen:
 
 @dataclass(frozen=True)
 class Accepted:
-    """One unit's accepted file for the period: its hash and its values (annex, row_code, column,
-    cell, value)."""
+    """One unit's accepted file for the period (its values are in the frame given with it)."""
 
     unit_code: str
     sha256: str
-    values: pd.DataFrame
 
 
 def used_values(cells: pd.DataFrame) -> np.ndarray:
