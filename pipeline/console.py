@@ -43,6 +43,13 @@ def print_summary(result: RunResult) -> None:
     print("Tổng: " + ", ".join(f"{k} {_count(v)}" for k, v in tally.items()))
     for label, path in result.outputs.items():
         print(f"{label}: {path}")
+    archived = getattr(result, "archived", None)
+    if archived:
+        from pipeline.archive.store import archive_path
+
+        print(f"Kho lưu trữ: {archive_path(result.settings)} (kỳ {result.period}: "
+              f"{archived['units_new']} đơn vị mới, {archived['units_replaced']} đơn vị thay số liệu cũ, "
+              f"{archived['units_unchanged']} đơn vị không đổi)")
 
 
 #: Changed cells printed per resubmitted unit; the check report lists them all.
