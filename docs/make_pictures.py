@@ -10,8 +10,9 @@ What it does, all in a temporary folder (input/ and output/ are never touched):
    recalculated on load as Excel does), finds the page where each wanted sheet starts from
    its title text, and renders that page with ``pdftoppm``, cropped to the printed content.
 
-The copies get fixed file times (before the deadline), because the summary shows each file's
-modification time as the date received: the pictures do not change from one run to the next.
+The copies get fixed file times (before the deadline), written as the received dates typed by hand
+(luu_tru/ngay_nhan.csv of a temporary archive; a file first seen today would be "received" today):
+the pictures do not change from one run to the next.
 
 Needs LibreOffice (``soffice``) and poppler-utils (``pdftoppm``, ``pdftotext``).
 """
@@ -171,6 +172,15 @@ def only(folder: Path, pattern: str) -> Path:
 
 
 def run(settings: Settings, input_dir: Path, output_dir: Path) -> None:
+    # Its own history archive (never the working tree's luu_tru/), with the received dates typed
+    # by hand from the copies' fixed file times: TH00's "Ngày nhận" stays the same run to run.
+    archive = output_dir.parent / "luu_tru" / "ntm.sqlite"
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    os.environ["NTM_LUU_TRU"] = str(archive)
+    lines = ["ma_don_vi,ky,ngay_nhan,ghi_chu"] + [
+        f"{p.name[:5]},{SAMPLE_PERIOD},{datetime.fromtimestamp(p.stat().st_mtime):%d/%m/%Y},"
+        for p in sorted(input_dir.glob("*.xlsx"))]
+    (archive.parent / "ngay_nhan.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     code = consolidate(settings, input_dir=input_dir, output_dir=output_dir,
                        period=SAMPLE_PERIOD, quiet=True)
     if code != 0:

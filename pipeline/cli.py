@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--deadline", default=None, metavar="NGÀY",
                    help="hạn xã nộp báo cáo, dạng năm-tháng-ngày, ví dụ 2024-12-15")
 
+    p = command("import-history", "nạp số liệu các kỳ trước vào kho lưu trữ từ values.csv hoặc bảng tổng hợp")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="values.csv hoặc TongHop_NTM_….xlsx do công cụ ghi ở các kỳ trước")
+    p.add_argument("--period", default=None, metavar="KỲ",
+                   help="kỳ của số liệu, khi không có run.json bên cạnh file (ví dụ 2023-H2)")
+
     p = command("tim-huyen", "tra mã huyện theo tên huyện")
     p.add_argument("name", nargs="+", metavar="TÊN_HUYỆN",
                    help="tên huyện, có dấu hoặc không dấu, ví dụ: Thường Xuân")
@@ -83,10 +89,31 @@ def cmd_templates(args: argparse.Namespace) -> int:
     from pipeline.progress import progress
 
     settings = _settings(args)
+    prefill = _prefill(settings)
     written = generate_templates(settings, args.out or TEMPLATES_DIR,
-                                 progress=lambda units: progress(units, "Tạo biểu mẫu"))
+                                 progress=lambda units: progress(units, "Tạo biểu mẫu"), prefill=prefill)
     print(f"Đã tạo {len(written)} biểu mẫu kỳ {settings.period.label} trong {written[0].parent}")
+    if prefill:
+        print(f"{len(prefill)} biểu mẫu được điền sẵn số liệu đến 31/12 năm trước và thông tin công nhận "
+              "từ kho lưu trữ (ô điền sẵn có ghi chú; xã vẫn sửa được).")
     return 0
+
+
+def _prefill(settings):
+    """What the archive pre-fills in each unit's template (nothing when there is no archive yet)."""
+    from pipeline.annexes import load_annexes
+    from pipeline.archive.prefill import prefill_data
+    from pipeline.archive.store import Archive, ArchiveError, archive_path
+
+    path = archive_path(settings)
+    if not path.is_file():
+        return {}
+    try:
+        with Archive(path) as archive:
+            return prefill_data(archive, settings.period, [u.code for u in settings.registry.units],
+                                load_annexes())
+    except ArchiveError as exc:
+        raise UserError(str(exc)) from exc
 
 
 def cmd_samples(args: argparse.Namespace) -> int:
@@ -128,6 +155,32 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_history(args: argparse.Namespace) -> int:
+    from pipeline.archive.importer import ImportError_, import_history
+    from pipeline.archive.store import Archive, ArchiveError, archive_path
+    from pipeline.config.period import PeriodError
+
+    settings = _settings(args)
+    try:
+        archive = Archive(archive_path(settings))
+    except ArchiveError as exc:
+        raise UserError(str(exc)) from exc
+    failed = 0
+    with archive:
+        for path in args.files:
+            try:
+                period, counts = import_history(archive, path, args.period)
+            except (ImportError_, PeriodError, OSError) as exc:
+                print(f"Lỗi: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            print(f"{path.name}: kỳ {period}, {counts['units_new']} đơn vị mới, "
+                  f"{counts['units_replaced']} đơn vị thay số liệu cũ, "
+                  f"{counts['units_unchanged']} đơn vị không đổi.")
+    print(f"Kho lưu trữ: {archive.path}")
+    return 1 if failed else 0
+
+
 def cmd_find_district(args: argparse.Namespace) -> int:
     from pipeline.config.registry import find_district
 
@@ -145,6 +198,7 @@ COMMANDS = {
     "samples": cmd_samples,
     "consolidate": cmd_consolidate,
     "init": cmd_init,
+    "import-history": cmd_import_history,
     "tim-huyen": cmd_find_district,
 }
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.archive.history import describe
 from pipeline.config.period import Period, PeriodError
 from pipeline.core.sample import SAMPLE_MESSAGE
 from pipeline.core.states import FileState, UnitStatus
@@ -53,17 +54,47 @@ def print_summary(result: RunResult) -> None:
         more = f" và {vn_count(len(skipped) - NAMED_UNITS)} file khác" if len(skipped) > NAMED_UNITS else ""
         print(f"Bỏ qua {vn_count(len(skipped))} file không phải bảng tính của xã "
               f"(file Word, file khóa tạm ~$ của Excel…): {names}{more}.")
+    print_changes(result)
     tally = units["status"].value_counts()
     print()
     print("Tổng: " + ", ".join(f"{k} {vn_count(v)}" for k, v in tally.items()) + _late(units))
     for label, path in result.outputs.items():
         print(f"{label}: {path}")
+    archived = getattr(result, "archived", None)
+    if archived:
+        from pipeline.archive.store import archive_path
+
+        print(f"Kho lưu trữ: {archive_path(result.settings)} ({result.period.label}: "
+              f"{vn_count(archived['units_new'])} đơn vị mới, "
+              f"{vn_count(archived['units_replaced'])} đơn vị thay số liệu cũ, "
+              f"{vn_count(archived['units_unchanged'])} đơn vị không đổi)")
     print()
     for line in next_steps(result):
         print(line)
     if getattr(result, "used_samples", False):
         print()
         print(SAMPLE_MESSAGE)
+
+
+#: Changed cells printed per resubmitted unit; the check report lists them all.
+CHANGES_SHOWN = 10
+
+
+def print_changes(result: RunResult) -> None:
+    """Units that sent a new file for a period already archived: what changed (cell, old → new)."""
+    changes = getattr(result, "changes", None)  # a result without an archive has none
+    if changes is None or not len(changes):
+        return
+    names = dict(zip(result.units["unit_code"], result.units["unit_name"]))
+    print()
+    print("Xã gửi lại file cho kỳ đã tổng hợp (so với file trước, đã lưu trong kho lưu trữ):")
+    for unit, group in changes.groupby("unit_code", sort=True):
+        print(f"{unit} {names.get(unit, '')}: {vn_count(len(group))} ô thay đổi "
+              f"({group['old_file'].iloc[0]} → {group['file'].iloc[0]})")
+        for c in group.head(CHANGES_SHOWN).itertuples(index=False):
+            print(f"    {c.sheet}!{c.cell}: {describe(c.old)} → {describe(c.new)}")
+        if len(group) > CHANGES_SHOWN:
+            print(f"    … và {vn_count(len(group) - CHANGES_SHOWN)} ô khác (xem trang Thay đổi của báo cáo kiểm tra)")
 
 
 def next_steps(result: RunResult) -> list[str]:

@@ -42,6 +42,15 @@ class RunResult:
     #: "read" stage's wall time covers both, in parallel).
     worker_seconds: dict[str, float] = field(default_factory=dict)
     started: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    #: The history archive's part (pipeline.archive): file → (SHA-256, size) of the files looked at;
+    #: cells changed since a unit's archived file of this period (history.CHANGE_COLUMNS); the
+    #: archived values of the other periods; and what recording this run changed.
+    hashes: dict[str, tuple[str, int]] = field(default_factory=dict)
+    changes: pd.DataFrame | None = None
+    history: pd.DataFrame | None = None
+    archived: dict[str, int] = field(default_factory=dict)
+    #: The trend sheet's figures (pipeline.archive.trend) of the other archived periods, long form.
+    trend: pd.DataFrame | None = None
 
     @property
     def district_slug(self) -> str:

@@ -6,17 +6,22 @@ move it into ``output/`` only when all of it was written, so a failed run leaves
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from pipeline.annexes import load_annexes
+from pipeline.archive.history import check_history
+from pipeline.archive.stage import hash_files, received_dates, record_run, used_files
+from pipeline.archive.store import Archive, ArchiveError, archive_path
+from pipeline.archive.trend import TREND_ITEMS
 from pipeline.config.paths import INPUT_DIR, OUTPUT_DIR, SAMPLES_DIR
 from pipeline.intake.cells import cells_frame
 from pipeline.intake.discover import discover
@@ -57,15 +62,33 @@ def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir
         return 2
     if used_samples and not quiet:
         print(f"Thư mục input/ chưa có file của xã: chạy thử với các file mẫu trong {folder}.")
-    result = run_checks(settings, run_period, folder, quiet=quiet)
-    result.used_samples = used_samples
-    result.other_period = other_period(result.files, run_period)
-    if result.other_period and not quiet:
-        print(wrong_period_message(result, folder), file=sys.stderr)
-    if used_samples:  # the samples' file dates are when they were checked out, not received
-        result.units["on_time"] = None
-    with _stage(result.timings, "consolidate"):
-        district = build_district(result)
+    archive = None
+    if not used_samples:  # the bundled samples are not this district's history
+        try:
+            archive = Archive(archive_path(settings))
+        except ArchiveError as exc:
+            print(f"Lỗi: {exc}", file=sys.stderr)
+            return 2
+    try:
+        result = run_checks(settings, run_period, folder, quiet=quiet, archive=archive)
+        result.used_samples = used_samples
+        result.other_period = other_period(result.files, run_period)
+        if result.other_period and not quiet:
+            print(wrong_period_message(result, folder), file=sys.stderr)
+        if used_samples:  # the samples' file dates are when they were checked out, not received
+            result.units["on_time"] = None
+        with _stage(result.timings, "consolidate"):
+            district = build_district(result)
+        if archive is not None:
+            with _stage(result.timings, "archive"):
+                result.archived = record_run(archive, result)
+    except sqlite3.Error as exc:
+        print(f"Lỗi: không ghi được vào kho lưu trữ {archive.path if archive else ''} ({exc}). "
+              "Kho lưu trữ được giữ nguyên như trước lần chạy này.", file=sys.stderr)
+        return 3
+    finally:
+        if archive is not None:
+            archive.close()
     out = Path(output_dir) if output_dir else OUTPUT_DIR
     try:
         write_outputs(result, district, out)
@@ -124,8 +147,9 @@ def _stage(timings: dict[str, float], name: str) -> Iterator[None]:
 
 
 def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool = False,
-               workers: int | None = None) -> RunResult:
-    """Discover, read, normalize, validate and check every file of ``folder``."""
+               workers: int | None = None, archive: Archive | None = None) -> RunResult:
+    """Discover, read, normalize, validate and check every file of ``folder``; with ``archive``,
+    also compare with the earlier periods kept there (received dates, changes, history checks)."""
     annexes = load_annexes()
     timings: dict[str, float] = {}
     started = datetime.now().replace(microsecond=0)
@@ -140,11 +164,23 @@ def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool 
         _resolve_duplicates(files)
     worker = {"read": sum(r.seconds[0] for r in files), "normalize": sum(r.seconds[1] for r in files)}
     cells, findings = _check_cells(files, annexes, timings)
+    hashes, received, by_hand, history = {}, None, None, None
+    if archive is not None:
+        with _stage(timings, "archive"):
+            hashes = hash_files(files)
+            received, by_hand = received_dates(archive, hashes, started, str(period))
+            history = check_history(archive, period, cells, used_files(files, hashes, settings.registry),
+                                    annexes)
+            trend = archive.figures([u.code for u in settings.registry.units], TREND_ITEMS)
+        findings = findings + history.findings
     findings = cap_per_file([f for r in files for f in r.findings] + findings)
-    units = _unit_status(settings, files, findings)
+    units = _unit_status(settings, files, findings, received, by_hand)
     result = RunResult(settings, period, folder, files, cells, findings, units, timings=timings,
                        worker_seconds=worker,
                        started=started)
+    if history is not None:
+        result.hashes, result.changes, result.history = hashes, history.changes, history.history
+        result.trend = trend[trend["period"] != str(period)].reset_index(drop=True)
     return result
 
 
@@ -207,8 +243,19 @@ KEPT_COLUMNS = ("unit_code", "file", "sheet", "cell", "annex", "row_code", "colu
                 "number")
 
 
-def _unit_status(settings: Settings, files: list[FileResult], findings: list[Finding]) -> pd.DataFrame:
+def _received(r: FileResult, received: Mapping[str, pd.Timestamp] | None) -> pd.Timestamp:
+    """When a file was received: the first time a run saw its content (the archive), else (no
+    archive) its modification time."""
+    if received is not None and r.file in received:
+        return received[r.file]
+    return pd.Timestamp.fromtimestamp(r.mtime)
+
+
+def _unit_status(settings: Settings, files: list[FileResult], findings: list[Finding],
+                 received_at: Mapping[str, pd.Timestamp] | None = None,
+                 by_hand: Mapping[str, date] | None = None) -> pd.DataFrame:
     rows = []
+    by_hand = by_hand or {}
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for f in findings:
         c = counts.setdefault((f.unit_code, f.file), {Level.ERROR: 0, Level.WARNING: 0, Level.INFO: 0})
@@ -230,7 +277,9 @@ def _unit_status(settings: Settings, files: list[FileResult], findings: list[Fin
             status = UnitStatus.WARN
         else:
             status = UnitStatus.OK
-        received = pd.Timestamp.fromtimestamp(shown.mtime) if shown else pd.NaT
+        received = _received(shown, received_at) if shown else pd.NaT
+        if shown and unit.code in by_hand:  # a date the clerk typed (ngay_nhan.csv) wins
+            received = pd.Timestamp(by_hand[unit.code])
         rows.append({
             "unit_code": unit.code, "unit_name": unit.name, "status": status,
             "usable": used is not None,
@@ -246,7 +295,7 @@ def _unit_status(settings: Settings, files: list[FileResult], findings: list[Fin
             c = counts.get((r.unit_code or "", r.file), {})
             rows.append({"unit_code": r.unit_code or "", "unit_name": r.unit_name or "(không xác định)",
                          "status": UnitStatus.ERROR, "usable": False, "file": r.file, "files": r.file,
-                         "received": pd.Timestamp.fromtimestamp(r.mtime), "on_time": None,
+                         "received": _received(r, received_at), "on_time": None,
                          "errors": c.get(Level.ERROR, 0), "warnings": c.get(Level.WARNING, 0),
                          "infos": c.get(Level.INFO, 0)})
     return pd.DataFrame(rows)

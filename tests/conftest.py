@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,27 @@ from pipeline.forms.generate import generate_templates
 from pipeline.config.settings import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
+
+# No test writes the history archive of the working tree (luu_tru/): session fixtures share one in
+# a temporary folder, and every test gets its own (``fresh_archive``).
+os.environ["NTM_LUU_TRU"] = str(Path(tempfile.mkdtemp(prefix="ntm-luu-tru-")) / "ntm.sqlite")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def module_archive(tmp_path_factory) -> Iterator[Path]:
+    """A module's own archive while its module-scoped fixtures run (no history across modules)."""
+    path = tmp_path_factory.mktemp("luu_tru") / "ntm.sqlite"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NTM_LUU_TRU", str(path))
+        yield path
+
+
+@pytest.fixture(autouse=True)
+def fresh_archive(tmp_path, monkeypatch) -> Path:
+    """This test's archive file (not created until a run opens it)."""
+    path = tmp_path / "luu_tru" / "ntm.sqlite"
+    monkeypatch.setenv("NTM_LUU_TRU", str(path))
+    return path
 
 
 @pytest.fixture(scope="session")

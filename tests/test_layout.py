@@ -22,6 +22,7 @@ LAYERS = [
     ("intake",),
     ("checks",),
     ("result",),
+    ("archive",),
     ("district",),
     ("excel",),
     ("forms",),

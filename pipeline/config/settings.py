@@ -45,6 +45,8 @@ from pipeline.text.names import split_unit_prefix
 DEFAULT_SETTINGS_PATH = SETTINGS_PATH
 
 DEFAULT_SIGNER_TITLE = "TRƯỞNG PHÒNG"
+#: Default archive file, beside output/ and never under it (outputs are regenerable, this is not).
+DEFAULT_ARCHIVE = "luu_tru/ntm.sqlite"
 _DEFAULT_OFFICE = {
     (LEVEL_DISTRICT, LAYOUT_LEGACY): "PHÒNG NÔNG NGHIỆP VÀ PTNT",
     (LEVEL_PROVINCE, LAYOUT_LEGACY): "SỞ NÔNG NGHIỆP VÀ PTNT",
@@ -58,6 +60,7 @@ SECTION_KEYS: dict[str, tuple[str, ...]] = {
     "don_vi_tong_hop": ("cap", "danh_muc", "ma", "ten", "ma_tinh", "ten_tinh", "vung"),
     "co_quan": ("co_quan_chu_quan", "ten", "chuc_danh_nguoi_ky", "nguoi_ky", "nguoi_lap"),
     "don_vi": ("ma", "ten", "loai"),
+    "luu_tru": ("tep",),
 }
 _UNIT_CODE = re.compile(r"[0-9]{5}")
 _DMY_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
@@ -88,6 +91,8 @@ class Settings:
     signer_title: str = DEFAULT_SIGNER_TITLE
     signer_name: str = ""
     preparer: str = ""
+    #: The history archive (SQLite), as written in [luu_tru] tep: relative to the tool's folder.
+    archive: str = DEFAULT_ARCHIVE
 
 
 # ---------------------------------------------------------------------------
@@ -205,6 +210,7 @@ def settings_to_toml(settings: Settings) -> str:
         _period_block(settings),
         _office_unit_block(settings),
         _agency_block(settings),
+        _archive_block(settings),
         _units_block(registry),
     ]
     return "\n".join(parts)
@@ -281,6 +287,16 @@ def _agency_block(settings: Settings) -> str:
         f"chuc_danh_nguoi_ky = {_toml_string(settings.signer_title)}",
         f"nguoi_ky = {_toml_string(settings.signer_name)}",
         f"nguoi_lap = {_toml_string(settings.preparer)}",
+    )
+
+
+def _archive_block(settings: Settings) -> str:
+    return _lines(
+        "[luu_tru]",
+        "# Kho lưu trữ số liệu các kỳ (một tệp SQLite): mỗi lần tổng hợp ghi thêm vào đây.",
+        "# Đường dẫn tương đối tính từ thư mục của công cụ (nơi có thư mục output/).",
+        "# Sao lưu: chép tệp này sang nơi khác. Không đặt trong output/.",
+        f"tep = {_toml_string(settings.archive)}",
     )
 
 
@@ -447,6 +463,7 @@ def _settings_from_data(data: dict[str, Any], problems: _Problems) -> Settings |
     region = _read_region(head_table, problems)
     units = _read_units(data.get("don_vi"), problems)
     agency = _read_agency(_section(data, "co_quan", problems, required=False), problems)
+    archive = _read_archive(_section(data, "luu_tru", problems, required=False), problems)
     if problems.items or period is None or head is None or units is None:
         return None
     registry = Registry(units=units, **head)
@@ -468,6 +485,7 @@ def _settings_from_data(data: dict[str, Any], problems: _Problems) -> Settings |
         signer_title=filled["chuc_danh_nguoi_ky"],
         signer_name=filled["nguoi_ky"],
         preparer=filled["nguoi_lap"],
+        archive=archive,
     )
 
 
@@ -619,6 +637,15 @@ def _default_region(registry: Registry, problems: _Problems) -> str:
 def _read_agency(table: dict[str, Any] | None, problems: _Problems) -> dict[str, str | None]:
     """The [co_quan] values by key; None where a key is missing (a default applies)."""
     return {key: _text(table or {}, "co_quan", key, problems, required=False) for key in SECTION_KEYS["co_quan"]}
+
+
+def _read_archive(table: dict[str, Any] | None, problems: _Problems) -> str:
+    """[luu_tru] tep: the archive file; the default when missing or empty."""
+    text = _text(table or {}, "luu_tru", "tep", problems, required=False)
+    if text and Path(text).parts[:1] == ("output",):
+        problems.add("luu_tru", "tep", "kho lưu trữ không được đặt trong thư mục output/ "
+                     "(thư mục này được ghi lại mỗi lần chạy); dùng ví dụ \"luu_tru/ntm.sqlite\".")
+    return text or DEFAULT_ARCHIVE
 
 
 def _read_units(value: Any, problems: _Problems) -> tuple[Unit, ...] | None:

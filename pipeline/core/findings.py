@@ -103,6 +103,13 @@ CATALOGUE: dict[str, Kind] = {
                               "Kiểm tra lại số liệu; nếu đúng, ghi rõ lý do vào cột Ghi chú."),
     "negative-debt": Kind(Level.ERROR, "Số đã xử lý ({value}) lớn hơn nợ đầu kỳ ({note}).",
                           "Kiểm tra lại số nợ đầu kỳ và số đã xử lý."),
+    # History (the archive of earlier periods)
+    "history-last-year-differs": Kind(Level.WARNING, "Cùng kỳ năm trước ghi {value}, khác số xã đã báo cáo kỳ đó: {note}.",
+                                      "Kiểm tra lại; nếu số kỳ trước đã được điều chỉnh, ghi rõ lý do vào cột Ghi chú."),
+    "history-outlier": Kind(Level.WARNING, "Giá trị {value} khác xa các kỳ trước của xã (khoảng thường gặp {note}).",
+                            "Kiểm tra lại số liệu (đơn vị tính, gõ thừa hoặc thiếu chữ số); nếu đúng, ghi rõ lý do vào cột Ghi chú."),
+    "history-criterion-lost": Kind(Level.INFO, "Tiêu chí {value} đạt ở kỳ {note} nhưng kỳ này Chưa đạt.",
+                                   "Kiểm tra lại đánh giá; nếu đúng, ghi rõ lý do vào cột Ghi chú."),
     # Normalized values (the commune's value was usable after conversion)
     "value-normalized": Kind(Level.INFO, "{note}", "Lần sau ghi đúng dạng để tránh nhầm lẫn."),
     "text-legacy-font": Kind(Level.INFO, "{note}", "Lần sau gõ bằng bảng mã Unicode (font Times New Roman)."),
@@ -111,8 +118,6 @@ CATALOGUE: dict[str, Kind] = {
 
 #: A short Vietnamese name of each kind of finding (the check report shows it beside the code).
 LABELS: dict[str, str] = {
-    "decision-missing": "Thiếu số quyết định công nhận",
-    "disbursed-vs-mobilised": "Giải ngân lệch vốn huy động",
     "file-skipped": "Không phải bảng tính",
     "file-lock": "File khóa tạm của Excel",
     "file-encrypted": "File có mật khẩu",
@@ -152,6 +157,11 @@ LABELS: dict[str, str] = {
     "negative-debt": "Xử lý vượt số nợ",
     "value-normalized": "Đã chuẩn hóa giá trị",
     "text-legacy-font": "Chữ bảng mã cũ",
+    "decision-missing": "Thiếu số quyết định công nhận",
+    "disbursed-vs-mobilised": "Giải ngân lệch vốn huy động",
+    "history-last-year-differs": "Cùng kỳ năm trước khác số đã báo cáo",
+    "history-outlier": "Khác xa các kỳ trước",
+    "history-criterion-lost": "Tiêu chí không còn đạt",
 }
 
 

@@ -23,6 +23,9 @@ from pipeline.annexes import Annex, load_annexes
 from pipeline.annexes.compute import compute_fixed_many
 from pipeline.annexes.formulas import AllMet, CountMet, RowRatio, SumRows
 from pipeline.annexes.model import MET
+from pipeline.archive.history import previous_period
+from pipeline.archive.trend import CRITERIA_MET, FUNDS, HOUSEHOLDS_ITEM, POVERTY, TREND_ITEMS
+from pipeline.config.period import Period
 from pipeline.district.comparisons import (
     CriteriaChange, criteria_change, disbursement_by_component, funds_against_plan,
     indicator_comparison, new_products, targets_table,
@@ -120,6 +123,10 @@ class District:
     disbursement_components: Table | None = None
     #: TH12: each commune's targets for the next period.
     targets: Table | None = None
+    #: Key figures over the archived periods (None: no earlier period in the archive), and PB08
+    #: compared with the same period last year and the previous period.
+    trend: Table | None = None
+    comparison: Table | None = None
 
 
 def build_district(result: RunResult) -> District:
@@ -142,6 +149,8 @@ def build_district(result: RunResult) -> District:
         disbursement_components=disbursement_by_component(src, src.annex("TH05"),
                                                           src.annex("TH09")),
         targets=targets_table(src, [a for a in src.annexes.values() if _criteria_rows(a)]),
+        trend=trend_table(src),
+        comparison=comparison_table(src),
     )
 
 
@@ -340,6 +349,11 @@ def _with_notes(rows: pd.DataFrame, notes: Mapping[str, str]) -> pd.DataFrame:
 # TH00
 
 
+#: What "Ngày nhận" means (pipeline.archive: the first run that saw the file's content).
+RECEIVED_NOTE = ("Ngày nhận là lần đầu công cụ đọc được file có nội dung này (lưu trong kho lưu trữ), "
+                 "không phải ngày lưu file; ngày ghi tay trong luu_tru/ngay_nhan.csv được ưu tiên.")
+
+
 def status_table(src: Source) -> Table:
     units = src.result.units
     on_time = {True: "Đúng hạn", False: "Trễ hạn"}
@@ -359,7 +373,7 @@ def status_table(src: Source) -> Table:
             Col("ma", "Mã đơn vị", kind="choice", width=9),
             Col("tinh_trang", "Tình trạng", kind="choice", width=14),
             Col("file", "File báo cáo", kind="text", width=34, wrap=True),
-            Col("ngay_nhan", "Ngày nhận (lưu file)", kind="date", width=12),
+            Col("ngay_nhan", "Ngày nhận", kind="date", width=12),
             Col("dung_han", "Đúng hạn / Trễ hạn", kind="choice", width=11),
             Col("loi", "Lỗi", kind="int", groups=("Số phát hiện",), width=8),
             Col("canh_bao", "Cảnh báo", kind="int", groups=("Số phát hiện",), width=9),
@@ -372,8 +386,7 @@ def status_table(src: Source) -> Table:
             *(Footer(f"Số đơn vị nộp {t.lower()}", {"dung_han": CountOf(t)}) for t in on_time.values()),
         ),
         note=f"Hạn nộp: {deadline:%d/%m/%Y}" if deadline else "Chưa đặt hạn nộp",
-        notes=("Ngày nhận là thời điểm lưu file của xã; chi tiết từng phát hiện xem Báo cáo kiểm tra "
-               "(file KiemTra_…xlsx).",),
+        notes=(RECEIVED_NOTE, "Chi tiết từng phát hiện xem Báo cáo kiểm tra (file KiemTra_…xlsx).",),
     ).finish()
 
 
@@ -893,6 +906,127 @@ def text_table(src: Source, annex: Annex) -> Table:
         notes=(f"Nội dung do các xã báo cáo, giữ nguyên văn để huyện tổng hợp báo cáo. "
                f"“{ERROR_MARK}”: nội dung chưa hợp lệ, đã đề nghị xã sửa.",),
     ).finish()
+
+
+# Xu hướng (the archive's periods)
+
+TREND_SHEET = "Xu hướng"
+TREND_TITLE = "MỘT SỐ CHỈ TIÊU CHỦ YẾU CỦA TOÀN ĐƠN VỊ QUA CÁC KỲ BÁO CÁO"
+
+
+def trend_table(src: Source) -> Table | None:
+    """One row per period (archived ones, then this run's): communes with data, average criteria
+    met, funds mobilized in the period, poverty rate weighted by households."""
+    earlier = src.result.trend
+    if earlier is None or earlier.empty:
+        return None
+    keys = ["annex", "row_code", "column"]
+    now = pd.concat([part[part["unit_code"].isin([c for c, _ in src.units])]
+                     .assign(annex=code)[["unit_code", *keys, "v"]].rename(columns={"v": "value"})
+                     for code, part in src.used_by_annex.items()], ignore_index=True)
+    wanted = pd.MultiIndex.from_tuples(TREND_ITEMS, names=keys)
+    now = now[pd.MultiIndex.from_frame(now[keys]).isin(wanted)].assign(period=str(src.result.period))
+    both = pd.concat([earlier, now[earlier.columns]], ignore_index=True)
+    both = both[[is_number(v) for v in both["value"]]]
+    both["value"] = both["value"].astype(float)
+    wide = both.pivot_table(index=["period", "unit_code"], columns=keys, values="value", aggfunc="last")
+    records = []
+    for period in sorted(set(both["period"]), key=Period.parse):
+        part = wide.loc[period]
+        rate = part.get(POVERTY, pd.Series(dtype=float))
+        weight = part.get(HOUSEHOLDS_ITEM, pd.Series(dtype=float)).reindex(rate.index)
+        ok = rate.notna() & weight.notna()
+        records.append({
+            "label": Period.parse(period).label, "state": "", "ky": period,
+            "so_xa": int(part.index.nunique()),
+            "tb_tieu_chi": part[CRITERIA_MET].mean() if CRITERIA_MET in part else None,
+            "von": part[FUNDS].sum(min_count=1) if FUNDS in part else None,
+            "ho_ngheo": (rate[ok] * weight[ok]).sum() / weight[ok].sum() if weight[ok].sum() else None,
+        })
+    columns = (
+        Col("ky", "Mã kỳ", kind="choice", width=9),
+        Col("so_xa", "Số xã có số liệu", kind="int", width=11),
+        Col("tb_tieu_chi", "Bình quân số tiêu chí NTM đạt/xã", kind="number", width=14),
+        Col("von", "Vốn huy động trong kỳ (triệu đồng)", kind="money", width=16),
+        Col("ho_ngheo", "Tỷ lệ hộ nghèo đa chiều (%, bình quân theo số hộ)", kind="percent", width=16),
+    )
+    return Table(
+        code="", sheet=TREND_SHEET, title=TREND_TITLE, columns=columns, label_title="Kỳ báo cáo",
+        rows=pd.DataFrame(records, columns=["label", "state", *(c.key for c in columns)]),
+        note="Các kỳ trước lấy từ kho lưu trữ (số liệu xã đã nộp, bản mới nhất của mỗi xã)",
+        notes=("Mỗi kỳ tính trên các xã có số liệu của kỳ đó; số xã có số liệu khác nhau giữa các kỳ "
+               "thì các con số không hoàn toàn so sánh được.",),
+    ).finish()
+
+
+def comparison_table(src: Source) -> Table | None:
+    """PB08 for the district: this period, the same period last year and the previous period.
+
+    "Cùng kỳ năm trước" is, per commune, what it reported for that period (the archive) where the
+    archive has it, else the figure it typed in its "Cùng kỳ năm trước" column; "Kỳ trước" only
+    from the archive. Communes of this run only; rates weighted by this period's households or
+    population.
+    """
+    history = src.result.history
+    if history is None or history.empty:
+        return None
+    annex, info = src.annex("TH08"), src.annexes["TT"]
+    period = src.result.period
+    measured = [r for r in annex.rows if r.aggregate in ("sum", "weighted")]
+    codes = [r.code for r in measured]
+    active = src.active()
+    now = src.by_unit(annex, REPORTED, codes).loc[active]
+    typed = src.by_unit(annex, "cung_ky", codes).loc[active]
+    weights = src.by_unit(info, "gia_tri", sorted({r.weight for r in measured if r.weight})).loc[active]
+
+    def archived(when: Period) -> pd.DataFrame:
+        part = history[(history["period"] == str(when)) & (history["annex"] == annex.code)
+                       & (history["column"] == REPORTED) & history["unit_code"].isin(active)]
+        return part.pivot_table(index="unit_code", columns="row_code", values="value", aggfunc="last")
+
+    last_year, before = archived(period.previous_year_same()), archived(previous_period(period))
+    records = []
+    for row in measured:
+        from_archive = last_year.get(row.code, pd.Series(dtype=object)).reindex(now.index)
+        known = [is_number(v) for v in from_archive]
+        same = [a if k else t for a, k, t in zip(from_archive, known, typed[row.code])]
+        weight = weights[row.weight] if row.weight else None
+        current = _aggregate(now[row.code], weight)
+        previous = _aggregate(same, weight)
+        records.append({
+            "label": f"{row.label} ({row.unit})", "state": "", "ky_nay": current,
+            "cung_ky": previous,
+            "tang_giam": current - previous if None not in (current, previous) else None,
+            "ky_truoc": _aggregate(before.get(row.code, pd.Series(dtype=object)).reindex(now.index),
+                                   weight),
+            "nguon": f"{sum(known)}/{len(active)} xã từ kho lưu trữ",
+        })
+    columns = (
+        Col("ky_nay", period.label.capitalize(), kind="number", width=13),
+        Col("cung_ky", f"Cùng kỳ năm trước ({period.previous_year_same().label})", kind="number", width=15),
+        Col("tang_giam", "Tăng (+), giảm (−) so với cùng kỳ", kind="number", width=13),
+        Col("ky_truoc", f"Kỳ trước ({previous_period(period).label})", kind="number", width=15),
+        Col("nguon", "Nguồn số cùng kỳ", kind="text", width=16, wrap=True),
+    )
+    return Table(
+        code="", sheet=TREND_SHEET, title=TREND_TITLE, columns=columns, label_title="Chỉ tiêu",
+        caption="SO SÁNH MỘT SỐ CHỈ TIÊU CHỦ YẾU VỚI CÙNG KỲ NĂM TRƯỚC VÀ KỲ TRƯỚC",
+        rows=pd.DataFrame(records, columns=["label", "state", *(c.key for c in columns)]),
+        notes=("Cùng kỳ năm trước: số xã đã báo cáo ở kỳ đó (kho lưu trữ); xã chưa có trong kho thì "
+               "lấy số xã tự ghi ở cột Cùng kỳ năm trước. Kỳ trước: chỉ từ kho lưu trữ. Tính trên các "
+               "xã có báo cáo kỳ này; tỷ lệ bình quân gia quyền theo số hộ, số nhân khẩu kỳ này.",),
+    ).finish()
+
+
+def _aggregate(values, weight) -> float | None:
+    """Sum of the numbers, or (with ``weight``) their mean weighted by it; None without numbers."""
+    values = list(values)
+    if weight is None:
+        numbers = [float(v) for v in values if is_number(v)]
+        return sum(numbers) if numbers else None
+    pairs = [(float(v), float(w)) for v, w in zip(values, weight) if is_number(v) and is_number(w)]
+    total = sum(w for _v, w in pairs)
+    return sum(v * w for v, w in pairs) / total if total else None
 
 
 # Dữ liệu chi tiết

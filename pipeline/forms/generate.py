@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.annexes import load_annexes
 from pipeline.config.paths import SAMPLES_DIR, TEMPLATES_DIR
@@ -12,6 +14,9 @@ from pipeline.forms.samples import sample_data
 from pipeline.config.settings import Settings
 from pipeline.forms.template import WorkbookContext, write_workbook
 from pipeline.text.names import ascii_name
+
+if TYPE_CHECKING:
+    from pipeline.archive.prefill import Prefill
 
 
 
@@ -41,15 +46,22 @@ def blank_file_name(period: str) -> str:
 
 
 def generate_templates(settings: Settings, outdir: Path = TEMPLATES_DIR,
-                       progress: Callable[[Iterable], Iterable] = iter) -> list[Path]:
-    """The blank template and one pre-filled copy per unit of the registry."""
+                       progress: Callable[[Iterable], Iterable] = iter,
+                       prefill: Mapping[str, Prefill] | None = None) -> list[Path]:
+    """The blank template and one pre-filled copy per unit of the registry; ``prefill`` (from the
+    archive, pipeline.archive.prefill) adds a unit's figures carried from earlier reports."""
     annexes = load_annexes()
     period = str(settings.period)
     folder = Path(outdir) / period
     written = [write_workbook(folder / blank_file_name(period), annexes, context(settings, None))]
+    prefill = prefill or {}
     for unit in progress(settings.registry.units):
-        written.append(write_workbook(folder / unit_file_name(unit, period), annexes,
-                                      context(settings, unit)))
+        ctx, data = context(settings, unit), None
+        if unit.code in prefill:
+            fill = prefill[unit.code]
+            ctx = replace(ctx, prefilled=frozenset(fill.cells), prefilled_note=fill.note)
+            data = fill.data
+        written.append(write_workbook(folder / unit_file_name(unit, period), annexes, ctx, data))
     return written
 
 

@@ -54,6 +54,12 @@ class WorkbookContext:
     deadline: date | None = None
     #: The office that receives it: "PHÒNG NÔNG NGHIỆP VÀ PTNT".
     office: str = ""
+    #: A bundled sample: every sheet says it is sample data.
+    sample: bool = False
+    #: Cells pre-filled from the archive, (annex, row code or list row number, column key), each
+    #: given the comment ``prefilled_note`` (pipeline.archive.prefill).
+    prefilled: frozenset[tuple[str, str, str]] = frozenset()
+    prefilled_note: str = ""
 
     @property
     def date_line(self) -> str:
@@ -68,8 +74,6 @@ class WorkbookContext:
         office = sentence_name(self.office) or "cơ quan tổng hợp"
         parent = self.parent or self.district
         return f"{office} {parent[:1].lower()}{parent[1:]}".strip() if parent else office
-    #: A bundled sample: every sheet says it is sample data.
-    sample: bool = False
 
     @property
     def authority(self) -> str:
@@ -171,7 +175,7 @@ def _write_annex(ws: Worksheet, styles: Styles, annex: Annex, ctx: WorkbookConte
     _write_heading(ws, styles, annex, ctx)
     _write_group_header(ws, styles, annex)
     if annex.kind == "list":
-        nrows = _write_list_rows(ws, styles, annex, list(data or []))
+        nrows = _write_list_rows(ws, styles, annex, list(data or []), ctx)
     else:
         nrows = _write_fixed_rows(ws, styles, annex, ctx, data or {}, links)
     last = FIRST_DATA_ROW + nrows - 1
@@ -278,6 +282,7 @@ def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: Workbook
                              styles.cell(kind=kind, role=role, style=row.style, wrap=True))
                 if role == "input":
                     _validate(ws, r, j, annex, row, col)
+                    _mark_prefilled(ws, r, j, ctx, (annex.code, row.code, col.key))
             else:
                 ws.write_blank(r, j, None, styles.cell(style=row.style))
         ws.set_row(r, _row_height(annex, [values[row.code].get(c.key) for c in annex.columns]
@@ -285,8 +290,15 @@ def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: Workbook
     return len(annex.rows)
 
 
+def _mark_prefilled(ws: Worksheet, r: int, c: int, ctx: WorkbookContext | None,
+                    key: tuple[str, str, str]) -> None:
+    """A cell pre-filled from the archive says so in a comment (it stays editable)."""
+    if ctx is not None and key in ctx.prefilled:
+        ws.write_comment(r, c, ctx.prefilled_note, {"author": "NTM", "x_scale": 2, "y_scale": 1.2})
+
+
 def _write_list_rows(ws: Worksheet, styles: Styles, annex: Annex,
-                     rows: Sequence[Mapping[str, object]]) -> int:
+                     rows: Sequence[Mapping[str, object]], ctx: WorkbookContext | None = None) -> int:
     nrows = max(annex.blank_rows, len(rows) + 5)
     cols = {c.key: i for i, c in enumerate(annex.columns)}
     for i in range(nrows):
@@ -301,6 +313,7 @@ def _write_list_rows(ws: Worksheet, styles: Styles, annex: Annex,
             else:
                 _write_value(ws, r, j, values.get(col.key), col.kind,
                              styles.cell(kind=col.kind, role="input", wrap=True))
+                _mark_prefilled(ws, r, j, ctx, (annex.code, str(i + 1), col.key))
         if values:
             ws.set_row(r, _row_height(annex, [values.get(c.key) for c in annex.columns]))
     for j, col in enumerate(annex.columns):

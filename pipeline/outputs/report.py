@@ -9,6 +9,7 @@ import xlsxwriter
 
 from pipeline.core.sample import SAMPLE_BANNER
 from pipeline.excel.sheet_layout import write_banner
+from pipeline.archive.history import describe
 from pipeline.result import RunResult
 from pipeline.excel.styles import MARK_FILLS, Styles
 from pipeline.core.findings import label
@@ -24,6 +25,8 @@ def write_check_report(result: RunResult, path: Path, feedback: dict[str, str]) 
     styles = Styles(book)
     _write_units(book.add_worksheet("Tình trạng"), styles, result, feedback)
     _write_findings(book.add_worksheet("Phát hiện"), styles, result, feedback)
+    if getattr(result, "changes", None) is not None and len(result.changes):
+        _write_changes(book.add_worksheet("Thay đổi so với lần nộp trước"), styles, result)
     book.close()
 
 
@@ -126,6 +129,27 @@ def row_height(values, widths) -> float:
         lines = max(lines, sum(max(1, math.ceil(len(part) / per_line))
                                for part in str(value or "").split("\n")))
     return lines * LINE_HEIGHT + 2
+def _write_changes(ws, styles: Styles, result: RunResult) -> None:
+    """Units that sent a new file for a period already archived: every cell whose value changed."""
+    headers = ["Mã đơn vị", "Đơn vị", "File mới", "File trước", "Trang tính", "Ô", "Giá trị trước",
+               "Giá trị mới"]
+    widths = [8, 18, 26, 26, 20, 6, 18, 18]
+    _title(ws, styles, result, "CÁC Ô THAY ĐỔI SO VỚI FILE XÃ ĐÃ NỘP TRƯỚC ĐÓ", len(headers))
+    for i, (h, w) in enumerate(zip(headers, widths)):
+        ws.set_column(i, i, w)
+        ws.write_string(3, i, h, styles.header())
+    names = {u.code: u.name for u in result.settings.registry.units}
+    text = styles.cell(wrap=True)
+    r = 3
+    for c in result.changes.itertuples(index=False):
+        r += 1
+        values = [c.unit_code, names.get(c.unit_code, ""), c.file, c.old_file, c.sheet, c.cell or "",
+                  describe(c.old), describe(c.new)]
+        for col, v in enumerate(values):
+            ws.write_string(r, col, str(v), text)
+    ws.autofilter(3, 0, max(r, 4), len(headers) - 1)
+    ws.freeze_panes(4, 0)
+    _page(ws)
 
 
 def _page(ws) -> None:

@@ -100,6 +100,8 @@ def write_summary(result: RunResult, district: District, path: Path) -> Path:
         _write_table_sheet(book, page, district.narrative)
     if district.targets is not None:                              # TH12
         _write_table_sheet(book, page, district.targets)
+    if district.trend is not None:                                # Xu hướng (kho lưu trữ)
+        _write_trend(book, page, district.trend, district.comparison)
     _write_details(book, page, district.details)                  # Dữ liệu chi tiết
     book.close()
     return Path(path)
@@ -324,6 +326,31 @@ def _count_products(ws: Worksheet, page: _Page, ocop: OcopSummary, stars: _Place
             if not state:
                 ws.write_formula(r, stars.col[key], f'=COUNTIFS({codes},"{unit}",{marks},{star})',
                                  fmt, count)
+
+
+def _write_trend(book: Workbook, page: _Page, table: Table, comparison: Table | None) -> None:
+    """Key figures over the archived periods, with a line chart of the average criteria met; then
+    PB08 compared with the same period last year and the previous period."""
+    ws = _add_sheet(book, table.sheet)
+    placed = page.open_sheet(ws, table, widths_from=[comparison] if comparison else ())
+    end = placed.end
+    if comparison is not None:
+        end = _draw_table(ws, page, comparison, end + 1, autofilter=False).end
+    chart = book.add_chart({"type": "line"})
+    for key, color in (("tb_tieu_chi", "#4F81BD"),):
+        chart.add_series({
+            "name": table.column(key).title,
+            "categories": [ws.name, placed.first, 1, placed.last, 1],
+            "values": [ws.name, placed.first, placed.col[key], placed.last, placed.col[key]],
+            "data_labels": {"value": True, "num_format": "#,##0.0"},
+            "marker": {"type": "circle"}, "line": {"color": color},
+        })
+    chart.set_title({"name": "Bình quân số tiêu chí NTM đạt/xã qua các kỳ",
+                     "name_font": {"name": "Times New Roman", "size": 12}})
+    chart.set_x_axis({"num_font": {"name": "Times New Roman", "size": 9}})
+    chart.set_y_axis({"num_font": {"name": "Times New Roman", "size": 9}})
+    chart.set_legend({"none": True})
+    page.close_sheet(ws, placed, end + 1, chart, CHART_HEIGHT)
 
 
 def _write_details(book: Workbook, page: _Page, table: Table) -> None:
