@@ -22,7 +22,7 @@ from pipeline.config.paths import INPUT_DIR, OUTPUT_DIR, SAMPLES_DIR
 from pipeline.intake.cells import cells_frame
 from pipeline.intake.discover import discover
 from pipeline.core.findings import Finding, cap_per_file
-from pipeline.intake.files import FileResult, intake_all
+from pipeline.intake.files import FileResult, failed_file, file_mtime, intake_all
 from pipeline.config.period import Period, PeriodError
 from pipeline.progress import progress
 from pipeline.checks.rules import check_rules
@@ -97,7 +97,7 @@ def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool 
     started = datetime.now().replace(microsecond=0)
     with _stage(timings, "discover"):
         found = discover(folder)
-    files = [_not_a_workbook(f) for f in found if f.kind != "workbook"]
+    files = [_not_a_workbook(f, settings) for f in found if f.kind != "workbook"]
     workbooks = [f for f in found if f.kind == "workbook"]
     with _stage(timings, "read"):
         files += intake_all(workbooks, settings.registry, str(period), workers=workers,
@@ -114,8 +114,10 @@ def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool 
     return result
 
 
-def _not_a_workbook(found) -> FileResult:
-    result = FileResult(path=found.path, file=found.rel, mtime=found.path.stat().st_mtime,
+def _not_a_workbook(found, settings: Settings) -> FileResult:
+    if found.kind == "folder-unreadable":  # its files are the units' problem, never "Chưa nộp"
+        return failed_file(found.path, found.rel, settings.registry, "folder-unreadable", found.rel)
+    result = FileResult(path=found.path, file=found.rel, mtime=file_mtime(found.path),
                         status="skipped")
     result.add("file-lock" if found.kind == "lock" else "file-skipped", note=found.path.name)
     return result

@@ -62,7 +62,7 @@ ERROR, WARNING, INFO = "Lỗi", "Cảnh báo", "Lưu ý"
 SUBMITTED = {"Hợp lệ", "Có cảnh báo"}
 NOT_VALID = {"Có lỗi", "Chưa nộp"}
 ALL_STATUSES = {"Hợp lệ", "Có cảnh báo", "Có lỗi", "Chưa nộp"}
-FINDING_COLUMNS = ["unit_code", "file", "sheet", "cell", "level", "code", "message", "hint"]
+FINDING_COLUMNS = ["unit_code", "file", "sheet", "cell", "level", "code", "message", "hint", "detail"]
 #: Annex code of each sheet (the ``sheet`` attribute of the annex definitions).
 ANNEX_OF_SHEET = {
     SHEET_TT: "TT", SHEET_PB01: "PB01", "Tiêu chí NTM nâng cao": "PB02", SHEET_PB03: "PB03",

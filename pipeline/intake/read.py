@@ -21,7 +21,8 @@ from pipeline.annexes import Annex
 from pipeline.core.findings import Finding
 from pipeline.annexes.layout import FIRST_DATA_ROW, HEADER_ROW, META_SHEET
 from pipeline.annexes.slots import Slots, default_slots
-from pipeline.intake.safety import MAX_SHEET_ROWS, ReadError, check_file
+from pipeline.intake.safety import MAX_SHEET_ROWS, ReadError, check_file, library_failure
+from pipeline.text.numbers import vn_count
 from pipeline.text.fold import fold
 
 #: Rows after the header scanned for the header itself when the table is not found by name.
@@ -102,8 +103,14 @@ class Workbook:
             return calamine.CalamineWorkbook.from_path(str(self.path), load_tables=load_tables)
         except calamine.PasswordError as exc:
             raise ReadError("file-encrypted") from exc
+        except OSError as exc:
+            raise ReadError("file-unreadable", "hệ thống không cho mở file", _short(exc)) from exc
         except Exception as exc:  # calamine raises several error types for broken content
-            raise ReadError("file-corrupt", _short(exc)) from exc
+            raise ReadError("file-corrupt", "cấu trúc bên trong file không đúng", _short(exc)) from exc
+        except BaseException as exc:  # a Rust panic is a BaseException (pyo3's PanicException)
+            if not library_failure(exc):
+                raise
+            raise ReadError("file-crashed", "lỗi bên trong thư viện đọc Excel", _short(exc)) from exc
 
     @property
     def tables(self) -> dict[str, tuple[str, int, int, int, int]]:
@@ -126,13 +133,16 @@ class Workbook:
                 (r0, c0), (r1, c1) = table.start, table.end
                 # calamine's start is the first data row; the header is the row above it.
                 tables[name] = (table.sheet, r0 - 1, c0, r1, c1)
-        except Exception:  # a broken table part must not stop reading the cells
+        except BaseException as exc:  # a broken table part must not stop reading the cells
+            if not library_failure(exc):
+                raise
             return {}
         finally:
             try:
                 book.close()
-            except Exception:
-                pass
+            except BaseException as exc:
+                if not library_failure(exc):
+                    raise
         return tables
 
     def grid(self, sheet: str) -> list[list[Any]]:
@@ -141,13 +151,24 @@ class Workbook:
             try:
                 data = self._book.get_sheet_by_name(sheet)
             except Exception as exc:
-                raise ReadError("file-corrupt", _short(exc)) from exc
+                raise ReadError("file-corrupt", f"không đọc được trang '{sheet}'", _short(exc)) from exc
+            except BaseException as exc:
+                if not library_failure(exc):
+                    raise
+                raise ReadError("file-crashed", f"trang '{sheet}'", _short(exc)) from exc
             if data.total_height > MAX_SHEET_ROWS:
-                raise ReadError("file-too-large", f"trang '{sheet}' có {data.total_height:,} dòng")
-            self._grids[sheet] = data.to_python(skip_empty_area=False)
+                raise ReadError("file-too-large", f"trang '{sheet}' có {vn_count(data.total_height)} dòng")
+            try:
+                self._grids[sheet] = data.to_python(skip_empty_area=False)
+            except BaseException as exc:
+                if not library_failure(exc):
+                    raise
+                raise ReadError("file-crashed", f"trang '{sheet}'", _short(exc)) from exc
             try:
                 self._merged[sheet] = list(data.merged_cell_ranges or [])
-            except Exception:
+            except BaseException as exc:
+                if not library_failure(exc):
+                    raise
                 self._merged[sheet] = []
         return self._grids[sheet]
 
@@ -168,11 +189,12 @@ class Workbook:
     def close(self) -> None:
         try:
             self._book.close()
-        except Exception:
-            pass
+        except BaseException as exc:
+            if not library_failure(exc):
+                raise
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:120]
 
@@ -280,10 +302,7 @@ def _first_key(annex: Annex) -> str:
 def read_annex(book: Workbook, annex: Annex, slots: Slots | None = None) -> AnnexRead:
     slots = slots or default_slots()
     out = AnnexRead(annex.code, None)
-    try:
-        location, found = locate(book, annex)
-    except ReadError:
-        raise
+    location, found = locate(book, annex)
     out.findings.extend(found)
     if location is None:
         if not annex.optional:

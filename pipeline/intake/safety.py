@@ -7,8 +7,11 @@ bytes (an OLE container holding an encrypted workbook, a non-zip named .xlsx) an
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
+
+from pipeline.text.numbers import vn_count, vn_number
 
 WORKBOOK_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods"}
 #: A filled template is about 60 KB on disk and 600 KB unzipped; these bounds leave a wide margin
@@ -24,23 +27,51 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-class ReadError(Exception):
-    """The file cannot be read; carries the finding code and a note."""
+#: Exceptions that are the user stopping the program, never a file's fault.
+INTERRUPTS = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
-    def __init__(self, code: str, note: str = "") -> None:
+
+def library_failure(exc: BaseException) -> bool:
+    """Whether ``exc``, raised while reading one file, is that file's failure. A Rust panic inside
+    python-calamine arrives as pyo3's ``PanicException``, which derives from ``BaseException`` (not
+    ``Exception``) and cannot be imported by name; deep or huge content can exhaust memory or the
+    recursion limit. Only the user stopping the program is not the file's failure."""
+    return not isinstance(exc, INTERRUPTS)
+
+
+class ReadError(Exception):
+    """The file cannot be read; carries the finding code, a note in Vietnamese and, apart, the
+    technical detail (a library's own words) for findings.csv's detail column."""
+
+    def __init__(self, code: str, note: str = "", detail: str = "") -> None:
         super().__init__(f"{code}: {note}")
         self.code = code
         self.note = note
+        self.detail = detail
 
 
 def check_file(path: Path) -> str:
     """The format of a workbook file, or ReadError for a file that must not be opened."""
+    try:
+        return _check_file(path)
+    except OSError as exc:  # no permission, vanished, a special file…
+        raise ReadError("file-unreadable", "hệ thống không cho mở file", _detail(exc)) from exc
+
+
+def _detail(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}"[:200]
+
+
+def _check_file(path: Path) -> str:
     fmt = WORKBOOK_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise ReadError("file-skipped", path.suffix or "không có đuôi")
+    if not path.is_file():  # a FIFO, a device, a folder named .xlsx: never opened
+        raise ReadError("file-not-regular", path.name)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ReadError("file-too-large", f"{size / 1024 / 1024:.0f} MB")
+        raise ReadError("file-too-large", _mb(size))
     with path.open("rb") as fh:
         head = fh.read(8)
     if fmt in ("xlsx", "xlsb", "ods"):
@@ -61,21 +92,61 @@ def check_file(path: Path) -> str:
 
 
 def _check_zip(path: Path) -> None:
-    entries = _zip_entries(path)
-    unzipped = sum(size for _name, size, _flags in entries)
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise ReadError("file-too-large", f"giải nén ra {unzipped / 1024 / 1024:.0f} MB")
-    if any(flags & 0x1 for _name, _size, flags in entries):
-        raise ReadError("file-encrypted")
-    for name, size, _flags in entries:
-        if size > MAX_PART_BYTES and name.endswith(".xml"):
-            raise ReadError("file-too-large", f"phần {name} giải nén ra {size / 1024 / 1024:.0f} MB")
-
-
-def _zip_entries(path: Path) -> list[tuple[str, int, int]]:
-    """(name, unzipped size, flag bits) of every member, from the zip's central directory."""
+    """Refuse a zip whose directory announces too much, then inflate every member with a bounded
+    reader: the bytes really produced are counted (a directory that lies about sizes makes
+    ``zipfile`` fail its CRC check, and the file is refused), and each sheet's declared dimension
+    is checked before any parser loads the sheet."""
     try:
         with zipfile.ZipFile(path) as zf:
-            return [(i.filename, i.file_size, i.flag_bits) for i in zf.infolist()]
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ReadError("file-corrupt", f"không giải nén được ({exc})") from exc
+            entries = zf.infolist()
+            unzipped = sum(i.file_size for i in entries)
+            if unzipped > MAX_UNZIPPED_BYTES:
+                raise ReadError("file-too-large", f"giải nén ra {_mb(unzipped)}")
+            if any(i.flag_bits & 0x1 for i in entries):
+                raise ReadError("file-encrypted")
+            for i in entries:
+                if i.file_size > MAX_PART_BYTES and i.filename.endswith(".xml"):
+                    raise ReadError("file-too-large", f"phần {i.filename} giải nén ra {_mb(i.file_size)}")
+            _inflate(zf, entries)
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+            NotImplementedError, RuntimeError) as exc:
+        raise ReadError("file-corrupt", "không giải nén được nội dung file", _detail(exc)) from exc
+    except Exception as exc:  # zlib/lzma errors and anything else a hostile zip provokes
+        raise ReadError("file-corrupt", "không giải nén được nội dung file", _detail(exc)) from exc
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*(\d+)(?::[A-Z]*(\d+))?\"")
+
+
+def _inflate(zf: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    total = 0
+    for info in entries:
+        if info.is_dir():
+            continue
+        sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        with zf.open(info) as member:
+            first = True
+            while chunk := member.read(1 << 16):
+                total += len(chunk)
+                if total > MAX_UNZIPPED_BYTES:
+                    raise ReadError("file-too-large", f"giải nén ra hơn {_mb(MAX_UNZIPPED_BYTES)}")
+                if sheet and first:
+                    _check_dimension(chunk, info.filename)
+                first = False
+
+
+def _check_dimension(head: bytes, name: str) -> None:
+    found = _DIMENSION.search(head[:4096])
+    if found is None:
+        return
+    top, bottom = int(found.group(1)), int(found.group(2) or found.group(1))
+    rows = bottom - top + 1
+    if rows > MAX_SHEET_ROWS:
+        raise ReadError("file-too-large", f"trang tính {name.rsplit('/', 1)[-1]} có {vn_count(rows)} dòng, "
+                                          f"quá {vn_count(MAX_SHEET_ROWS)} dòng")
+
+
+def _mb(size: int) -> str:
+    return f"{vn_number(size / 1024 / 1024, 0)} MB"
