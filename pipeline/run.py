@@ -33,7 +33,7 @@ from pipeline.text.names import ascii_name, strip_unit_prefix
 from pipeline.core.states import Level, UnitStatus
 from pipeline.district.tables import build_district
 from pipeline.console import print_summary
-from pipeline.outputs.publish import write_outputs
+from pipeline.outputs.publish import failure_message, write_outputs
 from pipeline.result import RunResult
 
 
@@ -63,8 +63,8 @@ def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir
     try:
         write_outputs(result, district, out)
     except OSError as exc:
-        print(f"Lỗi: không ghi được kết quả vào {out} ({exc}). Kết quả lần trước được giữ nguyên. "
-              "Nếu file kết quả đang mở trong Excel, hãy đóng lại rồi chạy lại.", file=sys.stderr)
+        print(failure_message(exc, out), file=sys.stderr)
+        print(f"Chi tiết kỹ thuật: {exc}", file=sys.stderr)
         return 3
     if not quiet:
         print_summary(result)
