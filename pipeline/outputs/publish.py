@@ -93,7 +93,9 @@ def failure_message(exc: OSError, out: Path) -> str:
 
 
 def write_findings_csv(findings: list[Finding], path: Path) -> None:
-    frame = pd.DataFrame([f.to_dict() for f in findings], columns=list(Finding.COLUMNS))
+    """findings.csv; every field made inert for spreadsheet programs (``values_csv.neutralise``)."""
+    frame = pd.DataFrame([{k: values_csv.neutralise(str(v)) for k, v in f.to_dict().items()}
+                          for f in findings], columns=list(Finding.COLUMNS))
     frame.to_csv(path, index=False, encoding="utf-8-sig")
 
 
