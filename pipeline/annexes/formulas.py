@@ -7,6 +7,8 @@ report a computed cell that was overwritten with a typed value that disagrees.
 
 from __future__ import annotations
 
+import math
+
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -89,6 +91,10 @@ def _text(values: np.ndarray, text: str, where: np.ndarray) -> np.ndarray:
 
 
 def _tidy(value: float) -> float | int:
+    """Drop float noise, and give whole numbers as int (as Excel shows them); an infinite or
+    undefined value is returned as is (never an OverflowError)."""
+    if not math.isfinite(value):
+        return value
     value = round(value, 6)
     return int(value) if value == int(value) else value
 

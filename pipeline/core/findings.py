@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 from pipeline.core.states import Level
+from pipeline.text.numbers import vn_number
 
 import string
 from dataclasses import asdict, dataclass
@@ -149,9 +150,8 @@ class Finding:
 
 
 def _show(value: object) -> str:
-    if isinstance(value, float):
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    if isinstance(value, float):  # never 309 digits: large values as a power of ten
+        return vn_number(value, 2)
     text = "" if value is None else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
 

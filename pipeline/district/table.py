@@ -66,7 +66,10 @@ def _num(value: object) -> float:
 
 
 def _tidy(value: float) -> float | int:
-    """Drop float noise, and give whole numbers as int (as Excel shows them)."""
+    """Drop float noise, and give whole numbers as int (as Excel shows them); an infinite or
+    undefined value is returned as is (never an OverflowError)."""
+    if not math.isfinite(value):
+        return value
     value = round(value, 6)
     return int(value) if value == int(value) else value
 

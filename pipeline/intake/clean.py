@@ -112,13 +112,14 @@ def normalize_file(reads: Sequence[AnnexRead], slots: Slots, *, unit_code: str, 
     return block, notes
 
 
-_CLEAN: dict[tuple[int, int, object], tuple] = {}
+_CLEAN: dict[tuple[int, int, type, object], tuple] = {}
 
 
 def _clean(slots: Slots, slot: int, raw: object) -> tuple:
     """(number or None, clean non-numeric value or None, typed something, parse code, note to
-    report as (code, text, level) or None) for ``raw`` in ``slot``; cached per (slot, raw)."""
-    key = (id(slots), slot, raw)
+    report as (code, text, level) or None) for ``raw`` in ``slot``; cached per (slot, type, raw):
+    TRUE, 1 and 1.0 are equal and hash alike in Python, but a TRUE is not the number 1."""
+    key = (id(slots), slot, type(raw), raw)
     try:
         return _CLEAN[key]
     except KeyError:

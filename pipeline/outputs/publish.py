@@ -36,9 +36,11 @@ def write_outputs(result: RunResult, district: District, out: Path) -> None:
     stage = swap.stage_folder(out)
     try:
         names = _names(result)
+        failures: list[Finding] = []
+        feedback = write_feedback(result, stage / FEEDBACK_DIR, failures)
+        result.findings.extend(failures)  # a copy that could not be made is said, in every output
         write_findings_csv(result.findings, stage / names["findings"])
         write_values_csv(result, stage / names["values"])
-        feedback = write_feedback(result, stage / FEEDBACK_DIR)
         write_check_report(result, stage / names["report"], feedback)
         write_summary(result, district, stage / names["summary"])
         outputs = {
