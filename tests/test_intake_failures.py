@@ -199,3 +199,20 @@ def test_zip_directory_that_lies_about_sizes_is_refused(inp, tmp_path, tho_thanh
     assert code == 0
     row = found[found["file"] == "15652_ThoThanh_bom.xlsx"].iloc[0]
     assert row["code"] == "file-corrupt" and row["detail"]
+
+
+def test_password_protected_xlsx_is_refused_as_encrypted(inp, tmp_path):
+    """An .xlsx encrypted with a password the way Excel does (Agile encryption, made here with
+    msoffcrypto-tool): an OLE container named .xlsx."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    victim = next(p for p in inp.iterdir() if p.name.startswith(THO_THANH))
+    plain = victim.read_bytes()
+    with victim.open("rb") as src, (tmp_path / "enc.xlsx").open("wb") as dst:
+        OOXMLFile(src).encrypt("matkhau", dst)
+    victim.write_bytes((tmp_path / "enc.xlsx").read_bytes())
+    assert victim.read_bytes() != plain
+    code, run, found = _consolidate(inp, tmp_path / "out")
+    assert code == 0
+    assert _status(run)[THO_THANH] == UnitStatus.ERROR
+    assert list(found.loc[found["file"] == victim.name, "code"]) == ["file-encrypted"]

@@ -113,3 +113,58 @@ def test_a_feedback_copy_that_cannot_be_written_is_a_finding(tmp_path, samples, 
     row = found[found["code"] == "feedback-failed"]
     assert list(row["file"]) == [tho_thanh.name]
     assert "openpyxl" in row["detail"].iloc[0] and "openpyxl" not in row["message"].iloc[0]
+
+
+SHEET_PB08 = "Chỉ tiêu chủ yếu"
+DONE = "Thực hiện kỳ báo cáo"
+RESULT = "Kết quả kỳ báo cáo"
+
+
+def test_excel_errors_dates_in_result_cells_and_percent_formatted_fractions(tmp_path, samples,
+                                                                             tho_thanh):
+    import datetime
+    import zipfile
+
+    def change(book):
+        ws = book[SHEET_PB08]
+        ws[corpus.address(ws, "1", DONE)] = "#REF!"           # typed error value
+        ws[corpus.address(ws, "2", DONE)] = "#N/A"            # computed below (formula + cache)
+        rate = ws[corpus.address(ws, "8", DONE)]
+        rate.value, rate.number_format = 0.796, "0.0%"        # "79,6 %" typed in a % cell
+        pb01 = book[corpus.SHEET_PB01]
+        day = pb01[corpus.address(pb01, "2.1", RESULT)]
+        day.value, day.number_format = datetime.datetime(1900, 1, 1), "dd/mm/yyyy"
+        return (corpus.address(ws, "1", DONE), corpus.address(ws, "2", DONE),
+                corpus.address(ws, "8", DONE), corpus.address(pb01, "2.1", RESULT))
+
+    inp, (typed, computed, rate, day) = _input(tmp_path, samples, tho_thanh, change)
+    # Make the #N/A a formula's cached result, as Excel saves a formula that failed.
+    path = inp / tho_thanh.name
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    import re
+
+    cell = re.compile(rb'(<c r="' + computed.encode() + rb'"[^>]*t="e"[^>]*>)(<v>#N/A</v></c>)')
+    for name, data in parts.items():
+        if cell.search(data):
+            parts[name] = cell.sub(rb"\1<f>NA()</f>\2", data)
+            break
+    else:
+        raise AssertionError("the typed error cell was not found in the sheet XML")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+    out = tmp_path / "out"
+    found = _run(inp, out)
+    mine = found[found["file"] == tho_thanh.name]
+    at = {(r.sheet, r.cell): r for r in mine.itertuples()}
+    assert at[(SHEET_PB08, typed)].code == "excel-error" and "#REF!" in at[(SHEET_PB08, typed)].message
+    assert at[(SHEET_PB08, computed)].code == "excel-error"
+    assert at[(SHEET_PB08, rate)].code == "value-normalized" and at[(SHEET_PB08, rate)].level == "Cảnh báo"
+    assert at[(corpus.SHEET_PB01, day)].code == "cell-date" and "01/01/1900" in at[(corpus.SHEET_PB01, day)].message
+    import csv as _csv
+    with (out / "values.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = [r for r in _csv.DictReader(fh) if r["unit_code"] == "15652" and r["annex"] == "PB08"
+                and r["row_code"] == "8" and r["column"] == "thuc_hien"]
+    assert [float(r["value"]) for r in rows] == [79.6]

@@ -13,6 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.annexes import Annex
+from pipeline.text.numbers import vn_number
 from pipeline.core.findings import Finding
 from pipeline.annexes.slots import default_slots
 from pipeline.text.fold import fold
@@ -196,8 +197,8 @@ def _finding(code: str, row: pd.Series, rule: pd.Series) -> Finding:
 
 
 def _range_note(low: object, high: object) -> str:
-    def show(x: float) -> str:
-        return f"{x:g}".replace(".", ",")
+    def show(x: float) -> str:  # 10.000.000, not 1e+07
+        return vn_number(float(x), 2)
     has_low = low is not None and not pd.isna(low)
     has_high = high is not None and not pd.isna(high)
     if has_low and has_high:

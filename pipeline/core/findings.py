@@ -99,6 +99,9 @@ CATALOGUE: dict[str, Kind] = {
                               "Kiểm tra lại số liệu; nếu đúng, ghi rõ lý do vào cột Ghi chú."),
     "negative-debt": Kind(Level.ERROR, "Số đã xử lý ({value}) lớn hơn nợ đầu kỳ ({note}).",
                           "Kiểm tra lại số nợ đầu kỳ và số đã xử lý."),
+    "excel-error": Kind(Level.ERROR, "{note}", "Sửa công thức của ô (hoặc nhập thẳng số liệu) rồi gửi lại."),
+    "cell-date": Kind(Level.ERROR, "{note}",
+                      "Định dạng lại ô thành số (Format Cells > Number hoặc General) rồi nhập lại số liệu."),
     # Normalized values (the commune's value was usable after conversion)
     "value-normalized": Kind(Level.INFO, "{note}", "Lần sau ghi đúng dạng để tránh nhầm lẫn."),
     "text-legacy-font": Kind(Level.INFO, "{note}", "Lần sau gõ bằng bảng mã Unicode (font Times New Roman)."),

@@ -21,8 +21,9 @@ from pipeline.annexes import Annex
 from pipeline.core.findings import Finding
 from pipeline.annexes.layout import FIRST_DATA_ROW, HEADER_ROW, META_SHEET
 from pipeline.annexes.slots import Slots, default_slots
-from pipeline.intake.safety import MAX_SHEET_ROWS, ReadError, check_file, library_failure
+from pipeline.intake.safety import MAX_SHEET_ROWS, ReadError, inspect_file, library_failure
 from pipeline.text.numbers import vn_count
+from pipeline.intake.xlsx_errors import error_cells
 from pipeline.text.fold import fold
 
 #: Rows after the header scanned for the header itself when the table is not found by name.
@@ -91,7 +92,8 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.format = check_file(self.path)
+        self.format, self._error_parts = inspect_file(self.path)
+        self._errors: dict[str, dict[tuple[int, int], str]] | None = None
         self._book = self._open(load_tables=False)
         self.sheet_names: list[str] = list(self._book.sheet_names)
         self._grids: dict[str, list[list[Any]]] = {}
@@ -164,6 +166,7 @@ class Workbook:
                 if not library_failure(exc):
                     raise
                 raise ReadError("file-crashed", f"trang '{sheet}'", _short(exc)) from exc
+            self._put_errors(sheet)
             try:
                 self._merged[sheet] = list(data.merged_cell_ranges or [])
             except BaseException as exc:
@@ -171,6 +174,21 @@ class Workbook:
                     raise
                 self._merged[sheet] = []
         return self._grids[sheet]
+
+    def _put_errors(self, sheet: str) -> None:
+        """Put the Excel error values calamine gave as "" back into the grid (rare: only sheets
+        the safety check saw ``t="e"`` cells in are read again)."""
+        if not self._error_parts:
+            return
+        if self._errors is None:
+            try:
+                self._errors = error_cells(self.path, self._error_parts)
+            except Exception:  # the cells stay blank; the file was readable by calamine
+                self._errors = {}
+        grid = self._grids[sheet]
+        for (r, c), text in self._errors.get(sheet, {}).items():
+            if r < len(grid) and c < len(grid[r]) and grid[r][c] in ("", None):
+                grid[r][c] = text
 
     def merged(self, sheet: str) -> list:
         self.grid(sheet)

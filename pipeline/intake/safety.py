@@ -52,8 +52,16 @@ class ReadError(Exception):
 
 def check_file(path: Path) -> str:
     """The format of a workbook file, or ReadError for a file that must not be opened."""
+    return inspect_file(path)[0]
+
+
+def inspect_file(path: Path) -> tuple[str, frozenset[str]]:
+    """``check_file``'s format, and the zip members (sheets) that hold Excel error cells
+    (``t="e"``: #REF!, #DIV/0!… which the reader library gives as empty cells), noticed while the
+    members are inflated for the size check."""
     try:
-        return _check_file(path)
+        errors: set[str] = set()
+        return _check_file(path, errors), frozenset(errors)
     except OSError as exc:  # no permission, vanished, a special file…
         raise ReadError("file-unreadable", "hệ thống không cho mở file", _detail(exc)) from exc
 
@@ -63,7 +71,7 @@ def _detail(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:200]
 
 
-def _check_file(path: Path) -> str:
+def _check_file(path: Path, errors: set[str]) -> str:
     fmt = WORKBOOK_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise ReadError("file-skipped", path.suffix or "không có đuôi")
@@ -82,16 +90,16 @@ def _check_file(path: Path) -> str:
             return "xls"  # an old .xls saved under a new name: calamine reads it by content
         if head[:4] != ZIP_MAGIC:
             raise ReadError("file-corrupt", "nội dung không phải định dạng Excel")
-        _check_zip(path)
+        _check_zip(path, errors)
     elif fmt == "xls" and head != OLE_MAGIC:
         if head[:4] == ZIP_MAGIC:
-            _check_zip(path)
+            _check_zip(path, errors)
             return "xlsx"
         raise ReadError("file-corrupt", "nội dung không phải định dạng Excel")
     return fmt
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path, errors: set[str]) -> None:
     """Refuse a zip whose directory announces too much, then inflate every member with a bounded
     reader: the bytes really produced are counted (a directory that lies about sizes makes
     ``zipfile`` fail its CRC check, and the file is refused), and each sheet's declared dimension
@@ -107,7 +115,7 @@ def _check_zip(path: Path) -> None:
             for i in entries:
                 if i.file_size > MAX_PART_BYTES and i.filename.endswith(".xml"):
                     raise ReadError("file-too-large", f"phần {i.filename} giải nén ra {_mb(i.file_size)}")
-            _inflate(zf, entries)
+            _inflate(zf, entries, errors)
     except ReadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
@@ -120,21 +128,29 @@ def _check_zip(path: Path) -> None:
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*(\d+)(?::[A-Z]*(\d+))?\"")
 
 
-def _inflate(zf: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+def _inflate(zf: zipfile.ZipFile, entries: list[zipfile.ZipInfo], errors: set[str]) -> None:
     total = 0
     for info in entries:
         if info.is_dir():
             continue
         sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
         with zf.open(info) as member:
-            first = True
+            first, tail = True, b""
             while chunk := member.read(1 << 16):
                 total += len(chunk)
                 if total > MAX_UNZIPPED_BYTES:
                     raise ReadError("file-too-large", f"giải nén ra hơn {_mb(MAX_UNZIPPED_BYTES)}")
-                if sheet and first:
-                    _check_dimension(chunk, info.filename)
+                if sheet:
+                    if first:
+                        _check_dimension(chunk, info.filename)
+                    if ERROR_CELL in tail + chunk[:8] or ERROR_CELL in chunk:
+                        errors.add(info.filename)
+                    tail = chunk[-8:]
                 first = False
+
+
+#: How a sheet's XML marks a cell holding an Excel error value.
+ERROR_CELL = b't="e"'
 
 
 def _check_dimension(head: bytes, name: str) -> None:

@@ -6,6 +6,7 @@ cannot edit (.xls, .ods) get the list of findings alone in the check report.
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from pathlib import Path
 
@@ -88,7 +89,9 @@ def write_feedback(result: RunResult, folder: Path,
 
 
 def _write_copy(source: Path, target: Path, findings: list[Finding]) -> None:
-    book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=False)
+    with warnings.catch_warnings():  # openpyxl's notes on parts it drops never reach the console
+        warnings.simplefilter("ignore", UserWarning)
+        book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=False)
     for f in findings:
         if f.sheet in book.sheetnames and f.cell:
             cell = book[f.sheet][f.cell]
