@@ -216,3 +216,21 @@ def test_password_protected_xlsx_is_refused_as_encrypted(inp, tmp_path):
     assert code == 0
     assert _status(run)[THO_THANH] == UnitStatus.ERROR
     assert list(found.loc[found["file"] == victim.name, "code"]) == ["file-encrypted"]
+
+
+def test_panicking_file_among_48_workbooks_in_the_real_parallel_mode(tmp_path, samples):
+    """As reported: with at least ``PARALLEL_MIN_FILES`` workbooks the panic used to come back from
+    a worker as a PicklingError and end the run. No threshold is lowered here."""
+    inp = tmp_path / "input"
+    copies = -(-intake_files.PARALLEL_MIN_FILES // len(samples))
+    for i in range(copies):
+        folder = inp / f"dot_{i + 1}"
+        folder.mkdir(parents=True)
+        for p in samples:
+            shutil.copy2(p, folder / p.name)
+    foreign.root_workbook(inp / "bang_tinh_la.xlsx")
+    assert len(list(inp.rglob("*.xlsx"))) > intake_files.PARALLEL_MIN_FILES
+    code, run, found = _consolidate(inp, tmp_path / "out")
+    assert code == 0
+    assert not {UnitStatus.ERROR, UnitStatus.MISSING} & set(_status(run).values())
+    assert (found.loc[found["file"] == "bang_tinh_la.xlsx", "level"] == "Lỗi").any()
