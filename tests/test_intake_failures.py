@@ -62,10 +62,12 @@ def test_root_workbook_really_makes_calamine_panic(tmp_path):
     assert type(caught.value).__name__ == "PanicException"
 
 
-def test_panicking_file_is_one_finding(inp, tmp_path, mode):
+def test_panicking_file_is_one_finding(inp, tmp_path, mode, capfd):
     foreign.root_workbook(inp / "bang_tinh_la.xlsx")
     code, run, found = _consolidate(inp, tmp_path / "out")
     assert code == 0
+    err = capfd.readouterr().err
+    assert "panicked" not in err and "Traceback" not in err
     assert set(_status(run).values()) == {UnitStatus.OK}
     mine = found[found["file"] == "bang_tinh_la.xlsx"]
     assert len(mine) and (mine["level"] == "Lỗi").any()

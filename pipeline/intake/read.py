@@ -24,6 +24,7 @@ from pipeline.annexes.slots import Slots, default_slots
 from pipeline.intake.safety import MAX_SHEET_ROWS, ReadError, inspect_file, library_failure
 from pipeline.text.numbers import vn_count
 from pipeline.intake.xlsx_errors import error_cells
+from pipeline.intake.native import native_stderr_captured
 from pipeline.text.fold import fold
 
 #: Rows after the header scanned for the header itself when the table is not found by name.
@@ -102,7 +103,8 @@ class Workbook:
 
     def _open(self, *, load_tables: bool):
         try:
-            return calamine.CalamineWorkbook.from_path(str(self.path), load_tables=load_tables)
+            with native_stderr_captured():  # a Rust panic prints its own message there
+                return calamine.CalamineWorkbook.from_path(str(self.path), load_tables=load_tables)
         except calamine.PasswordError as exc:
             raise ReadError("file-encrypted") from exc
         except OSError as exc:
@@ -214,7 +216,7 @@ class Workbook:
 
 def _short(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:120]
+    return f"{type(exc).__name__}: {text}"[:200]
 
 
 def _as_text(value: Any) -> str:
