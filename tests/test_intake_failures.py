@@ -236,3 +236,18 @@ def test_panicking_file_among_48_workbooks_in_the_real_parallel_mode(tmp_path, s
     assert code == 0
     assert not {UnitStatus.ERROR, UnitStatus.MISSING} & set(_status(run).values())
     assert (found.loc[found["file"] == "bang_tinh_la.xlsx", "level"] == "Lỗi").any()
+
+
+def test_formatting_far_down_a_sheet_is_not_a_tall_sheet(inp, tmp_path):
+    """Excel's declared dimension grows with formatting alone; only rows holding values count."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import PatternFill
+
+    victim = next(p for p in inp.iterdir() if p.name.startswith(THO_THANH))
+    book = load_workbook(victim)
+    book["Chỉ tiêu chủ yếu"]["H9000"].fill = PatternFill("solid", fgColor="FFFF00")
+    book.save(victim)
+    code, run, found = _consolidate(inp, tmp_path / "out")
+    assert code == 0
+    assert "file-too-large" not in set(found["code"])
+    assert _status(run)[THO_THANH] != UnitStatus.ERROR

@@ -135,33 +135,46 @@ def _inflate(zf: zipfile.ZipFile, entries: list[zipfile.ZipInfo], errors: set[st
             continue
         sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
         with zf.open(info) as member:
-            first, tail = True, b""
+            first, tail, tall, kept = True, b"", False, []
             while chunk := member.read(1 << 16):
                 total += len(chunk)
                 if total > MAX_UNZIPPED_BYTES:
                     raise ReadError("file-too-large", f"giải nén ra hơn {_mb(MAX_UNZIPPED_BYTES)}")
                 if sheet:
                     if first:
-                        _check_dimension(chunk, info.filename)
+                        tall = _declared_rows(chunk) > MAX_SHEET_ROWS
                     if ERROR_CELL in tail + chunk[:8] or ERROR_CELL in chunk:
                         errors.add(info.filename)
+                    if tall:  # kept (at most MAX_PART_BYTES) to count the rows holding values
+                        kept.append(chunk)
                     tail = chunk[-8:]
                 first = False
+            if tall:
+                _check_rows(b"".join(kept), info.filename)
 
 
 #: How a sheet's XML marks a cell holding an Excel error value.
 ERROR_CELL = b't="e"'
 
 
-def _check_dimension(head: bytes, name: str) -> None:
+def _declared_rows(head: bytes) -> int:
+    """Rows spanned by the sheet's declared ``<dimension>`` (0 when absent). Formatting alone
+    widens it, so a large span only leads to counting the rows that hold values."""
     found = _DIMENSION.search(head[:4096])
     if found is None:
-        return
-    top, bottom = int(found.group(1)), int(found.group(2) or found.group(1))
-    rows = bottom - top + 1
+        return 0
+    return int(found.group(2) or found.group(1)) - int(found.group(1)) + 1
+
+
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
+_HOLDS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")
+
+
+def _check_rows(xml: bytes, name: str) -> None:
+    rows = sum(1 for m in _ROW.finditer(xml) if m.group(1) and _HOLDS_VALUE.search(m.group(1)))
     if rows > MAX_SHEET_ROWS:
-        raise ReadError("file-too-large", f"trang tính {name.rsplit('/', 1)[-1]} có {vn_count(rows)} dòng, "
-                                          f"quá {vn_count(MAX_SHEET_ROWS)} dòng")
+        raise ReadError("file-too-large", f"trang tính {name.rsplit('/', 1)[-1]} có {vn_count(rows)} dòng "
+                                          f"có số liệu, quá {vn_count(MAX_SHEET_ROWS)} dòng")
 
 
 def _mb(size: int) -> str:
