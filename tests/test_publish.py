@@ -158,3 +158,25 @@ def test_leftovers_of_dead_runs_are_tidied_and_live_ones_kept(tmp_path, samples)
     alive.mkdir()
     assert main(["consolidate", "--input", str(samples[0].parent), "--output", str(out)]) == 0
     assert _hidden(out) == [alive.name]
+
+
+def test_concurrent_runs_publish_one_at_a_time(two_inputs, tmp_path):
+    """Runs writing into one output folder at once: each swap is whole, so the folder ends holding
+    one run's complete set, never a mix."""
+    import json
+
+    a, b = two_inputs
+    out = tmp_path / "out"
+    alone = {}
+    for inp in (a, b):
+        assert main(["consolidate", "--input", str(inp), "--output", str(tmp_path / ("alone_" + inp.name))]) == 0
+        alone[str(inp)] = set(_digests(tmp_path / ("alone_" + inp.name)))
+    runs = [subprocess.Popen([sys.executable, "-m", "pipeline", "consolidate", "--input", str(inp),
+                              "--output", str(out)], cwd=REPO, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True) for inp in (a, b, a, b)]
+    assert [r.wait(timeout=600) for r in runs] == [0, 0, 0, 0], [r.stderr.read() for r in runs]
+    assert _hidden(out) == []
+    winner = json.loads((out / "run.json").read_text(encoding="utf-8"))["input_dir"]
+    assert set(_digests(out)) == alone[winner]
+    findings = (out / "findings.csv").read_text(encoding="utf-8-sig")
+    assert (corpus.GARBAGE in findings) == (winner == str(b))

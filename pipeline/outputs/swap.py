@@ -13,7 +13,8 @@ A run stages its outputs in ``.tmp-run-<pid>-…`` inside the output folder, the
 A failure in 3 moves everything back. A run killed in 2–4 leaves the folder with its journal;
 ``tidy`` (at the start of every later write) finishes the job: "moving" puts the previous set back,
 "done" deletes the previous set. Leftover ``.tmp-run-*`` folders of dead runs are deleted; folders
-of a run still alive (a concurrent run) are left alone.
+of a run still alive (a concurrent run) are left alone. Steps 2–4 hold ``.lock-run`` (one run at a
+time per output folder; a lock of a dead process is taken over).
 """
 
 from __future__ import annotations
@@ -44,8 +45,52 @@ def stage_folder(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=out))
 
 
+LOCK_NAME = ".lock-run"
+#: How long a run waits for another run publishing into the same folder (seconds).
+LOCK_WAIT = 120
+
+
 def publish(stage: Path, out: Path) -> None:
-    """Move every item of ``stage`` into ``out``, replacing the previous ones, all or nothing."""
+    """Move every item of ``stage`` into ``out``, replacing the previous ones, all or nothing; one
+    run at a time per output folder (a concurrent run waits for the other's swap to end)."""
+    lock = _lock(out)
+    try:
+        _publish(stage, out)
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _lock(out: Path) -> Path:
+    """Take the folder's publish lock: ``.lock-run`` made with O_EXCL, holding the owner's pid; a
+    lock left by a dead process is taken over."""
+    anchor = out / LOCK_NAME
+    waited = 0.0
+    while True:
+        try:
+            fd = os.open(anchor, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            if _stale_lock(anchor):
+                anchor.unlink(missing_ok=True)
+                continue
+            if waited >= LOCK_WAIT:
+                raise PublishError("thư mục kết quả đang được một lần chạy khác ghi", "previous")
+            time.sleep(0.2)
+            waited += 0.2
+            continue
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(str(os.getpid()))
+        return anchor
+
+
+def _stale_lock(anchor: Path) -> bool:
+    try:
+        owner = anchor.read_text(encoding="ascii").strip()
+    except OSError:
+        return False
+    return not (owner.isdigit() and _pid_alive(int(owner), anchor))
+
+
+def _publish(stage: Path, out: Path) -> None:
     names = sorted(p.name for p in stage.iterdir())
     _check_replaceable(stage, out, names)
     old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{os.getpid()}-", dir=out))
@@ -113,6 +158,8 @@ def tidy(out: Path) -> str | None:
     if not out.is_dir():
         return None
     said = None
+    if (out / LOCK_NAME).exists() and _stale_lock(out / LOCK_NAME):
+        (out / LOCK_NAME).unlink(missing_ok=True)
     for path in sorted(out.iterdir()):
         if not path.is_dir():
             continue
@@ -150,17 +197,20 @@ def _finish(out: Path, old: Path) -> str | None:
 def _alive(path: Path, prefix: str) -> bool:
     """Whether the process that made the folder ``path`` (``<prefix><pid>-…``) still runs."""
     pid = path.name[len(prefix):].split("-", 1)[0]
-    if not pid.isdigit():
-        return False
-    if int(pid) == os.getpid():
+    return pid.isdigit() and _pid_alive(int(pid), path)
+
+
+def _pid_alive(pid: int, made: Path) -> bool:
+    """Whether process ``pid``, which made ``made``, still runs."""
+    if pid == os.getpid():
         return True
-    if os.name == "nt":  # os.kill(pid, 0) would send Ctrl+C there: a day-old folder is dead
+    if os.name == "nt":  # os.kill(pid, 0) would send Ctrl+C there: a day-old one is dead
         try:
-            return time.time() - path.stat().st_mtime < 86_400
+            return time.time() - made.stat().st_mtime < 86_400
         except OSError:
             return False
     try:
-        os.kill(int(pid), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except OSError:  # exists, owned by someone else
