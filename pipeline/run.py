@@ -26,7 +26,7 @@ from pipeline.config.paths import INPUT_DIR, OUTPUT_DIR, SAMPLES_DIR
 from pipeline.intake.cells import cells_frame
 from pipeline.intake.discover import discover
 from pipeline.core.findings import Finding, cap_per_file
-from pipeline.intake.files import FileResult, intake_all
+from pipeline.intake.files import FileResult, failed_file, file_mtime, intake_all
 from pipeline.config.period import Period, PeriodError
 from pipeline.progress import progress
 from pipeline.checks.rules import check_rules
@@ -37,7 +37,7 @@ from pipeline.text.numbers import vn_count
 from pipeline.core.states import FileState, Level, UnitStatus
 from pipeline.district.tables import build_district
 from pipeline.console import print_summary
-from pipeline.outputs.publish import write_outputs
+from pipeline.outputs.publish import failure_message, write_outputs
 from pipeline.result import RunResult
 
 
@@ -93,8 +93,8 @@ def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir
     try:
         write_outputs(result, district, out)
     except OSError as exc:
-        print(f"Lỗi: không ghi được kết quả vào {out} ({exc}). Kết quả lần trước được giữ nguyên. "
-              "Nếu file kết quả đang mở trong Excel, hãy đóng lại rồi chạy lại.", file=sys.stderr)
+        print(failure_message(exc, out), file=sys.stderr)
+        print(f"Chi tiết kỹ thuật: {exc}", file=sys.stderr)
         return 3
     if not quiet:
         print_summary(result)
@@ -117,7 +117,7 @@ def _input_folder(input_dir: Path | None, period: Period) -> tuple[Path, bool]:
 def other_period(files: list[FileResult], period: Period) -> str | None:
     """The period most of the run's workbooks are of, when that is not the run's period: the
     clerk ran the wrong period (or copied the wrong folder), not every commune sent a wrong file."""
-    found = [r.period for r in files if r.status != "skipped" and r.period]
+    found = [r.period for r in files if r.status != FileState.SKIPPED and r.period]
     if not found:
         return None
     common = max(set(found), key=found.count)
@@ -155,7 +155,7 @@ def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool 
     started = datetime.now().replace(microsecond=0)
     with _stage(timings, "discover"):
         found = discover(folder)
-    files = [_not_a_workbook(f) for f in found if f.kind != "workbook"]
+    files = [_not_a_workbook(f, settings) for f in found if f.kind != "workbook"]
     workbooks = [f for f in found if f.kind == "workbook"]
     with _stage(timings, "read"):
         files += intake_all(workbooks, settings.registry, period, workers=workers,
@@ -184,8 +184,10 @@ def run_checks(settings: Settings, period: Period, folder: Path, *, quiet: bool 
     return result
 
 
-def _not_a_workbook(found) -> FileResult:
-    result = FileResult(path=found.path, file=found.rel, mtime=found.path.stat().st_mtime,
+def _not_a_workbook(found, settings: Settings) -> FileResult:
+    if found.kind == "folder-unreadable":  # its files are the units' problem, never "Chưa nộp"
+        return failed_file(found.path, found.rel, settings.registry, "folder-unreadable", found.rel)
+    result = FileResult(path=found.path, file=found.rel, mtime=file_mtime(found.path),
                         status=FileState.SKIPPED)
     result.add("file-lock" if found.kind == "lock" else "file-skipped", note=found.path.name)
     return result

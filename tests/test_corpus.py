@@ -36,6 +36,7 @@ import pytest
 from pipeline.intake.safety import ReadError, check_file
 
 import corpus
+from pipeline.outputs.values_csv import restore
 from corpus import (
     ASSESSMENT,
     DONE,
@@ -62,7 +63,7 @@ ERROR, WARNING, INFO = "Lỗi", "Cảnh báo", "Lưu ý"
 SUBMITTED = {"Hợp lệ", "Có cảnh báo"}
 NOT_VALID = {"Có lỗi", "Chưa nộp"}
 ALL_STATUSES = {"Hợp lệ", "Có cảnh báo", "Có lỗi", "Chưa nộp"}
-FINDING_COLUMNS = ["unit_code", "file", "sheet", "cell", "level", "code", "message", "hint"]
+FINDING_COLUMNS = ["unit_code", "file", "sheet", "cell", "level", "code", "message", "hint", "detail"]
 #: Annex code of each sheet (the ``sheet`` attribute of the annex definitions).
 ANNEX_OF_SHEET = {
     SHEET_TT: "TT", SHEET_PB01: "PB01", "Tiêu chí NTM nâng cao": "PB02", SHEET_PB03: "PB03",
@@ -136,9 +137,11 @@ class Run:
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """A CSV the tool wrote, with every text field restored as the README tells a machine reader."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
+        rows = [{k: restore(v) for k, v in row.items()} for row in reader]
+        return list(reader.fieldnames or []), rows
 
 
 def run_consolidate(input_dir: Path, output_dir: Path) -> Run:

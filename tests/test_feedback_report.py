@@ -142,7 +142,8 @@ def test_findings_csv_has_bom_and_contract_columns(run):
     raw = (run["out"] / "findings.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader((run["out"] / "findings.csv").open(encoding="utf-8-sig")))
-    assert list(rows[0]) == ["unit_code", "file", "sheet", "cell", "level", "code", "message", "hint"]
+    assert list(rows[0]) == ["unit_code", "file", "sheet", "cell", "level", "code", "message", "hint",
+                            "detail"]
     assert all(r["message"] and r["hint"] for r in rows)
 
 

@@ -219,3 +219,21 @@ def test_write_replaces_an_existing_file(settings_file: Path, district_settings:
     later = replace(district_settings, period=Period(2024, 2), deadline=date(2024, 12, 10))
     write_settings(later, settings_file)
     assert load_settings(settings_file) == later
+
+
+def test_unknown_district_code_is_refused_in_vietnamese(settings_file: Path, tmp_path: Path, capsys) -> None:
+    """ma = "999" is no district of the official list: refused by key and line, never recorded
+    under the old name (issue 10); also through the CLI."""
+    _edit(settings_file, 'ma = "396"', 'ma = "999"')
+    with pytest.raises(SettingsError) as info:
+        load_settings(settings_file)
+    message = str(info.value)
+    assert "'ma'" in message and "999" in message and "không có huyện" in message
+    assert "tim-huyen" in message
+
+    from pipeline.cli import main
+
+    code = main(["--settings", str(settings_file), "consolidate", "--output", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "không có huyện mã '999'" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()

@@ -22,6 +22,14 @@ Aggregate = Literal["sum", "weighted", "count", "list", "none"]
 NUMERIC_KINDS: tuple[ValueKind, ...] = ("int", "money", "number", "percent", "year")
 #: Numeric kinds that must be whole numbers.
 WHOLE_KINDS: tuple[ValueKind, ...] = ("int", "year")
+#: The plausible maximum of a commune's value of each numeric kind, when its column or row declares
+#: none: a bound far above any real commune, low enough that no sum of a whole country's values
+#: can overflow (1e308 typed in a cell is refused, never added into a total).
+KIND_MAX: Mapping[str, float] = {
+    "money": 10_000_000,    # triệu đồng: 10.000 tỷ đồng, a hundred times a commune's programme
+    "int": 1_000_000,       # counts (households, people, works, villages…)
+    "number": 1_000_000_000,
+}
 
 MET = "Đạt"
 NOT_MET = "Chưa đạt"
@@ -212,8 +220,9 @@ class Annex:
         if kind == "percent":
             lo = 0 if lo is None else lo
             hi = 100 if hi is None else hi
-        elif kind in ("int", "money", "number") and lo is None:
-            lo = 0
+        elif kind in ("int", "money", "number"):
+            lo = 0 if lo is None else lo
+            hi = KIND_MAX[kind] if hi is None else hi
         elif kind == "year":
             lo = 1990 if lo is None else lo
             hi = 2100 if hi is None else hi

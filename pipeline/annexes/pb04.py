@@ -20,6 +20,8 @@ GROUPS = {
 }
 TOTAL = "TONG"
 WORKDAYS = "NGAY_CONG"
+#: Work-days a commune's people can give in a year: 20.000 people × 250 days.
+WORKDAYS_MAX = 5_000_000
 
 
 def _sum_all(codes: tuple[str, ...]) -> dict[str, SumRows]:
@@ -38,7 +40,7 @@ def _rows() -> tuple[Row, ...]:
                             shown=c.rsplit(".", 1)[1]) for c, text in lines)
         else:
             rows.append(Row(code, label, unit=MONEY, kind="money", aggregate="sum"))
-    rows.append(Row(WORKDAYS, "Ngày công lao động huy động", unit="công", kind="int",
+    rows.append(Row(WORKDAYS, "Ngày công lao động huy động", unit="công", kind="int", max=WORKDAYS_MAX,
                     aggregate="sum", hint="Số ngày công lao động người dân đóng góp (công).",
                     shown="Ngày công"))
     return tuple(rows)

@@ -10,17 +10,19 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.archive.received import dates_by_hand, write_template
 from pipeline.archive.store import Accepted, Archive, FileSeen, file_sha256, used_values
+from pipeline.core.states import FileState
 from pipeline.intake.files import FileResult
 
 #: File statuses whose content was looked at (a skipped non-workbook is not "a file seen").
-_SEEN = ("read", "refused", "superseded")
+_SEEN = (FileState.READ, FileState.REFUSED, FileState.SUPERSEDED)
 
 
 def hash_files(files: Sequence[FileResult]) -> dict[str, tuple[str, int]]:
     """Relative file name → (SHA-256, size) of every workbook the run looked at."""
     out = {}
     for r in files:
-        if r.status in _SEEN:
+        # Only regular files: a FIFO named .xlsx would block the read forever.
+        if r.status in _SEEN and r.path.is_file():
             try:
                 out[r.file] = file_sha256(r.path)
             except OSError:
@@ -40,7 +42,7 @@ def used_files(files: Sequence[FileResult], hashes: Mapping[str, tuple[str, int]
                ) -> dict[str, tuple[str, str]]:
     """Unit code → (file, SHA-256) of the file used for each registry unit."""
     return {r.unit_code: (r.file, hashes[r.file][0]) for r in files
-            if r.status == "read" and r.unit_code and r.file in hashes
+            if r.status == FileState.READ and r.unit_code and r.file in hashes
             and registry.unit(r.unit_code) is not None}
 
 

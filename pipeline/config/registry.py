@@ -259,6 +259,20 @@ def provinces(layout: str = LAYOUT_2025) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
+def unknown_code_message(level: str, code: str, layout: str) -> str | None:
+    """None when ``code`` names a district (before 01/7/2025) or a province of ``layout`` in the
+    official list; else the Vietnamese sentence saying it does not and how to find the right one."""
+    if level == LEVEL_DISTRICT:
+        if any(c == code for c, _d, _p in _districts()):
+            return None
+        return (f"không có huyện mã '{code}' trong danh mục đơn vị hành chính "
+                f"({LAYOUT_LABELS[LAYOUT_LEGACY]}). {_FIND_DISTRICT_HINT}")
+    if any(c == code for c, _n in provinces(layout)):
+        return None
+    return (f"không có tỉnh mã '{code}' trong danh mục đơn vị hành chính ({LAYOUT_LABELS[layout]}). "
+            f"{_province_hint(layout)}")
+
+
 def default_region(province_code: str, layout: str = LAYOUT_2025) -> str:
     """The QĐ 318 region code usually applied in a province ("38" -> "BTB")."""
     check_layout(layout)

@@ -36,6 +36,7 @@ from pipeline.config.registry import (
     normalize_code,
     registry_for_district,
     registry_for_province,
+    unknown_code_message,
 )
 from pipeline.config.paths import SETTINGS_PATH
 from pipeline.config.regions import REGIONS
@@ -576,6 +577,11 @@ def _read_head(table: dict[str, Any] | None, problems: _Problems) -> dict[str, A
         values["ma"] = _code(values["ma"], width, "huyện" if level == LEVEL_DISTRICT else "tỉnh", "ma", problems)
     if values["ma_tinh"] is not None:
         values["ma_tinh"] = _code(values["ma_tinh"], PROVINCE_CODE_WIDTH, "tỉnh", "ma_tinh", problems)
+    if level is not None and layout is not None and values["ma"] is not None:
+        unknown = unknown_code_message(level, values["ma"], layout)
+        if unknown:
+            problems.add(section, "ma", unknown)
+            values["ma"] = None
     if level == LEVEL_PROVINCE and None not in (values["ma"], values["ma_tinh"]) and values["ma"] != values["ma_tinh"]:
         problems.add(section, "ma_tinh", f"cấp tỉnh thì 'ma_tinh' phải bằng 'ma' ({values['ma']}).")
     if level is None or layout is None or None in values.values():

@@ -32,6 +32,16 @@ CATALOGUE: dict[str, Kind] = {
                          "Đề nghị xã mở lại file bằng Excel, lưu dạng Excel Workbook (.xlsx) và gửi lại."),
     "file-too-large": Kind(Level.ERROR, "File quá lớn ({note}), không đọc để bảo vệ máy.",
                            "Biểu mẫu chuẩn chỉ khoảng 50 KB; đề nghị xã dùng đúng biểu mẫu và gửi lại."),
+    "file-unreadable": Kind(Level.ERROR, "Không mở được file để đọc ({note}).",
+                            "Kiểm tra file không bị khóa hay giới hạn quyền đọc (chép lại file vào thư mục input), rồi chạy lại."),
+    "folder-unreadable": Kind(Level.ERROR, "Không mở được thư mục '{note}': các file bên trong chưa được đọc.",
+                              "Cấp quyền đọc thư mục (hoặc chép các file ra thư mục khác trong input) rồi chạy lại."),
+    "file-not-regular": Kind(Level.ERROR, "'{note}' không phải là file thật (lối tắt bị hỏng hoặc tệp đặc biệt), không đọc được.",
+                             "Chép chính file Excel của xã (không phải lối tắt) vào thư mục input rồi chạy lại."),
+    "file-crashed": Kind(Level.ERROR, "Không đọc được file: thư viện đọc Excel gặp sự cố với nội dung file ({note}).",
+                         "Đề nghị xã mở file bằng Excel, lưu lại dạng Excel Workbook (.xlsx) và gửi lại."),
+    "feedback-failed": Kind(Level.WARNING, "Không tạo được bản phản hồi (file của xã có ô tô màu) cho file này.",
+                            "Xem danh sách lỗi của file trong báo cáo kiểm tra; gửi danh sách đó cho xã."),
     "file-old-format": Kind(Level.INFO, "File dạng {note}: đã đọc được, nhưng không kiểm tra được bảng và công thức.",
                             "Lần sau đề nghị xã lưu dạng Excel Workbook (.xlsx)."),
     "template-unknown": Kind(Level.ERROR, "File không phải biểu mẫu NTM của huyện, hoặc phiên bản biểu mẫu không rõ ({note}).",
@@ -110,6 +120,9 @@ CATALOGUE: dict[str, Kind] = {
                             "Kiểm tra lại số liệu (đơn vị tính, gõ thừa hoặc thiếu chữ số); nếu đúng, ghi rõ lý do vào cột Ghi chú."),
     "history-criterion-lost": Kind(Level.INFO, "Tiêu chí {value} đạt ở kỳ {note} nhưng kỳ này Chưa đạt.",
                                    "Kiểm tra lại đánh giá; nếu đúng, ghi rõ lý do vào cột Ghi chú."),
+    "excel-error": Kind(Level.ERROR, "{note}", "Sửa công thức của ô (hoặc nhập thẳng số liệu) rồi gửi lại."),
+    "cell-date": Kind(Level.ERROR, "{note}",
+                      "Định dạng lại ô thành số (Format Cells > Number hoặc General) rồi nhập lại số liệu."),
     # Normalized values (the commune's value was usable after conversion)
     "value-normalized": Kind(Level.INFO, "{note}", "Lần sau ghi đúng dạng để tránh nhầm lẫn."),
     "text-legacy-font": Kind(Level.INFO, "{note}", "Lần sau gõ bằng bảng mã Unicode (font Times New Roman)."),
@@ -185,7 +198,7 @@ class Finding:
     """One problem, at one place; the fields are the columns of findings.csv."""
 
     COLUMNS: ClassVar[tuple[str, ...]] = ("unit_code", "file", "sheet", "cell", "level", "code",
-                                          "message", "hint")
+                                          "message", "hint", "detail")
 
     unit_code: str
     file: str
@@ -195,16 +208,20 @@ class Finding:
     code: str
     message: str
     hint: str
+    #: Technical detail for the developer (a library's own words), never shown in the message.
+    detail: str = ""
 
     @classmethod
     def make(cls, code: str, *, unit_code: str = "", file: str = "", sheet: str = "", cell: str = "",
-             value: object = "", note: object = "", level: str | None = None) -> Finding:
+             value: object = "", note: object = "", level: str | None = None,
+             detail: str = "") -> Finding:
         kind = CATALOGUE[code]
         shown = _show(value)
         if isinstance(note, (Real, Decimal)) and not isinstance(note, bool):  # 12.0 reads "12"
             note = _show(note)
         return cls(unit_code=unit_code, file=file, sheet=sheet, cell=cell, level=level or kind.level,
-                   code=code, message=render(kind.template, value=shown, note=note), hint=kind.hint)
+                   code=code, message=render(kind.template, value=shown, note=note), hint=kind.hint,
+                   detail=detail)
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pipeline.config.regions import region_name
 from pipeline.intake.cells import CellBlock
 from pipeline.core.findings import Finding
-from pipeline.text.normalize import Parsed, clean_text, parse_choice, parse_number
+from pipeline.text.normalize import EXCEL_ERRORS, Parsed, clean_text, parse_choice, parse_number
 from pipeline.intake.read import AnnexRead, xl_rowcol_to_cell
 from pipeline.annexes.model import NUMERIC_KINDS, WHOLE_KINDS
 from pipeline.annexes.slots import Slots
@@ -76,6 +76,7 @@ def normalize_file(reads: Sequence[AnnexRead], slots: Slots, *, unit_code: str, 
     block = CellBlock()
     notes: list[Finding] = []
     numeric = slots.numeric
+    percent = [kind == "percent" for kind in slots.kinds]
     nan = float("nan")
     value_at, value_of = block.value.at, block.value.values
     raw_at, raw_of = block.raw.at, block.raw.values
@@ -91,7 +92,10 @@ def normalize_file(reads: Sequence[AnnexRead], slots: Slots, *, unit_code: str, 
         block.sheet.extend([len(block.sheets)] * len(read.slot))
         block.sheets.append(read.sheet or "")
         # Whole-list passes for the common cells, then the parser for the rest.
-        typed = [type(raw) is float and numeric[slot] for slot, raw in zip(read.slot, read.raw)]
+        # A fraction in a percent cell (79,6 % typed in a cell formatted as %, stored 0.796) goes
+        # through the parser's percent rule, which converts it and says so.
+        typed = [type(raw) is float and numeric[slot] and not (percent[slot] and 0 < raw < 1)
+                 for slot, raw in zip(read.slot, read.raw)]
         numbers = [raw if ok else nan for raw, ok in zip(read.raw, typed)]
         present = [raw is not None for raw in read.raw]
         for i in [i for i, (raw, ok) in enumerate(zip(read.raw, typed)) if raw is not None and not ok]:
@@ -134,7 +138,15 @@ def _clean(slots: Slots, slot: int, raw: object) -> tuple:
         pass
     except TypeError:  # an unhashable value: not cached
         key = None
-    parsed = _parse(raw, slots.kinds[slot], slots.choices[slot])
+    kind = slots.kinds[slot]
+    if isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS:
+        # Typed or computed in the commune's cell: reported once here, never taken as text, and
+        # not reported again by the schema as a value that is not a number or not in the list.
+        shown = raw.strip().upper()
+        out = (None, None, False, "excel-error",
+               ("excel-error", f"Ô chứa lỗi công thức Excel {shown}, không có số liệu.", None))
+        return _remember(key, out)
+    parsed = _parse(raw, kind, slots.choices[slot])
     value = parsed.value if parsed.ok else None
     number = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -143,7 +155,14 @@ def _clean(slots: Slots, slot: int, raw: object) -> tuple:
     if parsed.ok and parsed.note and slots.roles[slot] == "input" and parsed.code not in QUIET:
         code = "text-legacy-font" if parsed.code in ("text-tcvn3", "text-vni") else "value-normalized"
         note = (code, parsed.note, Level.WARNING if parsed.code in DOUBTFUL else None)
+    elif kind == "value" and isinstance(raw, (date, datetime)):  # a number typed in a date cell
+        note = ("cell-date", f"Ô kết quả chứa ngày {raw:%d/%m/%Y} (ô bị định dạng kiểu ngày), "
+                             "không phải số liệu: không được tổng hợp.", None)
     out = (number, value, not (isinstance(raw, str) and not raw.strip()), parsed.code, note)
+    return _remember(key, out)
+
+
+def _remember(key: tuple | None, out: tuple) -> tuple:
     if key is not None:
         if len(_CLEAN) > 200_000:  # bounded: distinct texts of a national run fit many times over
             _CLEAN.clear()

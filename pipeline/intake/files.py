@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +20,8 @@ from pipeline.intake.clean import normalize_file
 from pipeline.core.states import FileState
 from pipeline.core.findings import Finding
 from pipeline.intake.read import AnnexRead, Cell, Workbook, read_annex
-from pipeline.intake.safety import ReadError
 from pipeline.config.period import Period, PeriodError
+from pipeline.intake.safety import ReadError, library_failure
 from pipeline.config.registry import Registry
 from pipeline.annexes.slots import Slots, default_slots
 from pipeline.text.fold import fold
@@ -66,24 +66,53 @@ class FileResult:
 
 def intake_file(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Registry,
                 period: Period, slots: Slots | None = None) -> FileResult:
-    """Read one file and normalize its cells (``FileResult.block``)."""
+    """Read one file and normalize its cells (``FileResult.block``). Whatever happens while reading
+    this one file (a library panic, MemoryError, RecursionError, a defect of ours) becomes a
+    finding on this file and nothing more."""
     slots = slots or default_slots()
     started = time.perf_counter()
-    result = _intake(path, rel, annexes, registry, period, slots)
-    read = time.perf_counter()
-    result.normalize(slots)
+    try:
+        result = _intake(path, rel, annexes, registry, period, slots)
+        read = time.perf_counter()
+        result.normalize(slots)
+    except BaseException as exc:
+        if not library_failure(exc):
+            raise
+        return failed_file(path, rel, registry, "file-crashed", "lỗi khi đọc nội dung file", exc)
     result.seconds = (read - started, time.perf_counter() - read)
+    return result
+
+
+def file_mtime(path: Path) -> float:
+    """When the file was last changed; a broken link or a vanished file tells its link's time."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        try:
+            return path.lstat().st_mtime
+        except OSError:
+            return time.time()
+
+
+def failed_file(path: Path, rel: str, registry: Registry, code: str, note: str,
+                exc: BaseException | None = None, *, status: FileState = FileState.REFUSED) -> FileResult:
+    """The result of a file that could not be read at all, named after its unit when its name
+    says which (so the unit shows the problem, never "Chưa nộp")."""
+    result = FileResult(path=path, file=rel, mtime=file_mtime(path), status=status)
+    detail = "" if exc is None else f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
+    result.add(code, note=note, detail=detail)
+    _guess_unit_from_name(result, registry)
     return result
 
 
 def _intake(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Registry,
             period: Period, slots: Slots) -> FileResult:
-    result = FileResult(path=path, file=rel, mtime=path.stat().st_mtime)
+    result = FileResult(path=path, file=rel, mtime=file_mtime(path))
     try:
         book = Workbook(path)
     except ReadError as exc:
         result.status = FileState.SKIPPED if exc.code == "file-skipped" else FileState.REFUSED
-        result.add(exc.code, note=exc.note)
+        result.add(exc.code, note=exc.note, detail=exc.detail)
         _guess_unit_from_name(result, registry)
         return result
     try:
@@ -92,11 +121,14 @@ def _intake(path: Path, rel: str, annexes: Mapping[str, Annex], registry: Regist
     except ReadError as exc:
         result.status = FileState.REFUSED
         result.reads = []
-        result.add(exc.code, note=exc.note)
-    except Exception as exc:  # a defect we did not foresee must not lose the other communes
+        result.add(exc.code, note=exc.note, detail=exc.detail)
+    except BaseException as exc:  # a defect we did not foresee must not lose the other communes
+        if not library_failure(exc):
+            raise
         result.status = FileState.REFUSED
         result.reads = []
-        result.add("file-corrupt", note=f"{type(exc).__name__}: {str(exc)[:100]}")
+        result.add("file-crashed", note="lỗi khi đọc nội dung file",
+                   detail=f"{type(exc).__name__}: {str(exc)[:150]}")
     finally:
         book.close()
     if result.unit_code is None:
@@ -239,7 +271,11 @@ def _intake_one(item: tuple[Path, str]) -> FileResult:
 def intake_all(found: Sequence, registry: Registry, period: Period, *, workers: int | None = None,
                progress: Callable[[Iterable, int], Iterable] | None = None) -> list[FileResult]:
     """``intake_file`` (read and normalize) for every found workbook, in input order; parallel for
-    large inputs. Each result carries its cells as a compact ``CellBlock``."""
+    large inputs. Each result carries its cells as a compact ``CellBlock``.
+
+    In parallel, a worker that dies (a crash in a reader library, the system killing it) or a
+    result that cannot be sent back loses nothing: the files it held are read again in a new pool,
+    then one by one in a process of their own, and a file that still fails gets a finding."""
     items = [(f.path, f.rel) for f in found]
     workers = workers or os.cpu_count() or 1
     show = progress or (lambda it, _n: it)
@@ -247,6 +283,53 @@ def intake_all(found: Sequence, registry: Registry, period: Period, *, workers: 
         _init_worker(registry, period)
         return [r for r in show(map(_intake_one, items), len(items))]
     chunk = max(1, min(64, len(items) // (workers * 8)))
+    results: list[FileResult | None] = list(show(_pooled(items, registry, period, workers, chunk),
+                                                 len(items)))
+    for _round in range(POOL_RETRIES):
+        again = [i for i, r in enumerate(results) if r is None]
+        if not again:
+            break
+        for i, r in zip(again, _pooled([items[i] for i in again], registry, period, workers, 1)):
+            results[i] = r
+    for i in [i for i, r in enumerate(results) if r is None]:
+        results[i] = _alone(items[i], registry, period)
+    return results  # type: ignore[return-value]
+
+
+#: New pools tried for the files of a pool that broke, before each is read in a process of its own.
+POOL_RETRIES = 2
+
+
+def _intake_chunk(chunk: list[tuple[Path, str]]) -> list[FileResult]:
+    return [_intake_one(item) for item in chunk]
+
+
+def _pooled(items: list[tuple[Path, str]], registry: Registry, period: Period, workers: int,
+            chunk: int) -> Iterator[FileResult | None]:
+    """The result of each item in order, or None for an item whose worker failed."""
+    chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                              initargs=(registry, period)) as pool:
-        return [r for r in show(pool.map(_intake_one, items, chunksize=chunk), len(items))]
+        futures = [pool.submit(_intake_chunk, c) for c in chunks]
+        for part, future in zip(chunks, futures):
+            try:
+                done = future.result()
+            except BaseException as exc:  # BrokenProcessPool, PicklingError, …
+                if not library_failure(exc):
+                    raise
+                done = [None] * len(part)
+            yield from done
+
+
+def _alone(item: tuple[Path, str], registry: Registry, period: Period) -> FileResult:
+    """Read one file in a process of its own: if that process dies, only this file is lost."""
+    path, rel = item
+    try:
+        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker,
+                                 initargs=(registry, period)) as pool:
+            return pool.submit(_intake_one, item).result()
+    except BaseException as exc:
+        if not library_failure(exc):
+            raise
+        return failed_file(path, rel, registry, "file-crashed",
+                           "chương trình đọc file bị dừng đột ngột", exc)

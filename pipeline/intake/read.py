@@ -21,9 +21,11 @@ from pipeline.annexes import Annex
 from pipeline.core.findings import Finding
 from pipeline.annexes.layout import FIRST_DATA_ROW, HEADER_ROW, META_SHEET
 from pipeline.annexes.slots import Slots, default_slots
-from pipeline.intake.safety import MAX_SHEET_ROWS, ReadError, check_file
-from pipeline.text.fold import fold
+from pipeline.intake.safety import MAX_SHEET_ROWS, ReadError, inspect_file, library_failure
 from pipeline.text.numbers import vn_count
+from pipeline.intake.xlsx_errors import error_cells
+from pipeline.intake.native import native_stderr_captured
+from pipeline.text.fold import fold
 
 #: Rows after the header scanned for the header itself when the table is not found by name.
 HEADER_SEARCH_ROWS = 40
@@ -93,7 +95,8 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.format = check_file(self.path)
+        self.format, self._error_parts = inspect_file(self.path)
+        self._errors: dict[str, dict[tuple[int, int], str]] | None = None
         self._book = self._open(load_tables=False)
         self.sheet_names: list[str] = list(self._book.sheet_names)
         self._grids: dict[str, list[list[Any]]] = {}
@@ -102,11 +105,18 @@ class Workbook:
 
     def _open(self, *, load_tables: bool):
         try:
-            return calamine.CalamineWorkbook.from_path(str(self.path), load_tables=load_tables)
+            with native_stderr_captured():  # a Rust panic prints its own message there
+                return calamine.CalamineWorkbook.from_path(str(self.path), load_tables=load_tables)
         except calamine.PasswordError as exc:
             raise ReadError("file-encrypted") from exc
+        except OSError as exc:
+            raise ReadError("file-unreadable", "hệ thống không cho mở file", _short(exc)) from exc
         except Exception as exc:  # calamine raises several error types for broken content
-            raise ReadError("file-corrupt", _short(exc)) from exc
+            raise ReadError("file-corrupt", "cấu trúc bên trong file không đúng", _short(exc)) from exc
+        except BaseException as exc:  # a Rust panic is a BaseException (pyo3's PanicException)
+            if not library_failure(exc):
+                raise
+            raise ReadError("file-crashed", "lỗi bên trong thư viện đọc Excel", _short(exc)) from exc
 
     @property
     def tables(self) -> dict[str, tuple[str, int, int, int, int]]:
@@ -129,13 +139,16 @@ class Workbook:
                 (r0, c0), (r1, c1) = table.start, table.end
                 # calamine's start is the first data row; the header is the row above it.
                 tables[name] = (table.sheet, r0 - 1, c0, r1, c1)
-        except Exception:  # a broken table part must not stop reading the cells
+        except BaseException as exc:  # a broken table part must not stop reading the cells
+            if not library_failure(exc):
+                raise
             return {}
         finally:
             try:
                 book.close()
-            except Exception:
-                pass
+            except BaseException as exc:
+                if not library_failure(exc):
+                    raise
         return tables
 
     def grid(self, sheet: str) -> list[list[Any]]:
@@ -144,15 +157,42 @@ class Workbook:
             try:
                 data = self._book.get_sheet_by_name(sheet)
             except Exception as exc:
-                raise ReadError("file-corrupt", _short(exc)) from exc
+                raise ReadError("file-corrupt", f"không đọc được trang '{sheet}'", _short(exc)) from exc
+            except BaseException as exc:
+                if not library_failure(exc):
+                    raise
+                raise ReadError("file-crashed", f"trang '{sheet}'", _short(exc)) from exc
             if data.total_height > MAX_SHEET_ROWS:
                 raise ReadError("file-too-large", f"trang '{sheet}' có {vn_count(data.total_height)} dòng")
-            self._grids[sheet] = data.to_python(skip_empty_area=False)
+            try:
+                self._grids[sheet] = data.to_python(skip_empty_area=False)
+            except BaseException as exc:
+                if not library_failure(exc):
+                    raise
+                raise ReadError("file-crashed", f"trang '{sheet}'", _short(exc)) from exc
+            self._put_errors(sheet)
             try:
                 self._merged[sheet] = list(data.merged_cell_ranges or [])
-            except Exception:
+            except BaseException as exc:
+                if not library_failure(exc):
+                    raise
                 self._merged[sheet] = []
         return self._grids[sheet]
+
+    def _put_errors(self, sheet: str) -> None:
+        """Put the Excel error values calamine gave as "" back into the grid (rare: only sheets
+        the safety check saw ``t="e"`` cells in are read again)."""
+        if not self._error_parts:
+            return
+        if self._errors is None:
+            try:
+                self._errors = error_cells(self.path, self._error_parts)
+            except Exception:  # the cells stay blank; the file was readable by calamine
+                self._errors = {}
+        grid = self._grids[sheet]
+        for (r, c), text in self._errors.get(sheet, {}).items():
+            if r < len(grid) and c < len(grid[r]) and grid[r][c] in ("", None):
+                grid[r][c] = text
 
     def merged(self, sheet: str) -> list:
         self.grid(sheet)
@@ -171,13 +211,14 @@ class Workbook:
     def close(self) -> None:
         try:
             self._book.close()
-        except Exception:
-            pass
+        except BaseException as exc:
+            if not library_failure(exc):
+                raise
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:120]
+    return f"{type(exc).__name__}: {text}"[:200]
 
 
 def _as_text(value: Any) -> str:

@@ -6,6 +6,7 @@ cannot edit (.xls, .ods) get the list of findings alone in the check report.
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from pipeline.annexes import load_annexes
 from pipeline.core.findings import Finding
-from pipeline.core.states import FileState, Level
+from pipeline.core.states import Level
 from pipeline.excel.styles import MARK_FILLS
 from pipeline.core.sample import SAMPLE_BANNER, sample_name
 from pipeline.result import RunResult
@@ -50,29 +51,60 @@ def feedback_name(unit_code: str, unit_name: str, file: str) -> str:
     return f"khong_ro_{ascii_name(Path(file).stem)}.xlsx"
 
 
-def write_feedback(result: RunResult, folder: Path) -> dict[str, str]:
-    """Write one copy per file with a Lỗi or Cảnh báo; returns unit code (or file) → relative path."""
+def copy_names(result: RunResult, files: list) -> dict[str, str]:
+    """A feedback file name for each input file (by its path relative to input/) that cannot clash
+    with another's: the file a unit's row shows gets ``<code>_<Name>.xlsx``; any other file (an old
+    file in input/ky_truoc/, a superseded or unidentified one) gets its relative path appended
+    (``…__ky_truoc_15652_ThoThanh_2023H2.xlsx``), and a counter if that still clashes (names are
+    compared case-insensitively, as Windows does)."""
+    shown = set(result.units["file"]) if "file" in result.units else set()
+    used: set[str] = set()
+    names: dict[str, str] = {}
+    for r in sorted(files, key=lambda r: (r.file not in shown, r.file)):
+        base = feedback_name(r.unit_code or "", r.unit_name or "", r.file)
+        if r.file not in shown or not r.unit_code:
+            base = f"{base[:-5]}__{ascii_name(str(Path(r.file).with_suffix('')).replace('/', '_')) or 'file'}.xlsx"
+        name, n = base, 1
+        while name.lower() in used:
+            n += 1
+            name = f"{base[:-5]}_{n}.xlsx"
+        used.add(name.lower())
+        names[r.file] = name
+    return names
+
+
+def write_feedback(result: RunResult, folder: Path,
+                   failures: list[Finding] | None = None) -> dict[str, str]:
+    """Write one copy per input file with a Lỗi or Cảnh báo. Returns input file → relative path of
+    its copy, and unit code → the copy of the file the unit's row shows. A copy that cannot be
+    written becomes a "feedback-failed" finding in ``failures`` (never a silently missing copy)."""
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         by_file[f.file].append(f)
     written: dict[str, str] = {}
     folder.mkdir(parents=True, exist_ok=True)
-    for r in result.files:
-        findings = by_file.get(r.file, [])
-        if not r.opened or r.status == FileState.SUPERSEDED or not any(f.level in (Level.ERROR, Level.WARNING) for f in findings):
-            continue
-        if r.path.suffix.lower() not in EDITABLE:
-            continue
-        if result.other_period and _only_wrong_period(findings):
-            continue  # the clerk ran the wrong period; the commune has nothing to fix
-        name = sample_name(feedback_name(r.unit_code or "", r.unit_name or "", r.file), result.used_samples)
-        header = _header(result, r)
-        banner = SAMPLE_BANNER if result.used_samples else None
+    wanted = [r for r in result.files
+              if r.opened and any(f.level in (Level.ERROR, Level.WARNING) for f in by_file.get(r.file, []))
+              and r.path.suffix.lower() in EDITABLE
+              and not (result.other_period and _only_wrong_period(by_file[r.file]))]
+    names = copy_names(result, wanted)
+    banner = SAMPLE_BANNER if result.used_samples else None
+    for r in wanted:
+        name = sample_name(names[r.file], result.used_samples)
+        findings = by_file[r.file]
         try:
-            _write_copy(r.path, folder / name, findings, header, _places(result, r.file, findings), banner)
-        except Exception:  # an unreadable file has its findings in the check report
+            _write_copy(r.path, folder / name, findings, _header(result, r),
+                        _places(result, r.file, findings), banner)
+        except Exception as exc:  # the file's findings are still in the check report
+            if failures is not None:
+                failures.append(Finding.make("feedback-failed", unit_code=r.unit_code or "", file=r.file,
+                                             detail=f"{type(exc).__name__}: {str(exc)[:150]}"))
             continue
-        written[r.unit_code or r.file] = f"phan_hoi/{name}"
+        written[r.file] = f"phan_hoi/{name}"
+    if "file" in result.units:
+        for u in result.units.itertuples(index=False):
+            if u.unit_code and u.file in written:
+                written[u.unit_code] = written[u.file]
     return written
 
 
@@ -135,7 +167,9 @@ def _place(annex, row_code: object, column: object) -> str:
 
 def _write_copy(source: Path, target: Path, findings: list[Finding], header: tuple[str, str],
                 places: dict[tuple[str, str], str], banner: str | None = None) -> None:
-    book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=False)
+    with warnings.catch_warnings():  # openpyxl's notes on parts it drops never reach the console
+        warnings.simplefilter("ignore", UserWarning)
+        book = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=False)
     for f in sorted(findings, key=lambda f: -Level(f.level).rank):  # the most severe mark wins
         if f.sheet in book.sheetnames and f.cell:
             cell = book[f.sheet][f.cell]

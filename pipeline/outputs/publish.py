@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import TEMPLATE_VERSION, __version__
-from pipeline.outputs import values_csv
+from pipeline.outputs import swap, values_csv
 from pipeline.core.findings import Finding
 from pipeline.core.sample import SAMPLE_TAG, sample_name
 from pipeline.district.tables import District
@@ -30,15 +29,22 @@ FEEDBACK_DIR = "phan_hoi"
 def write_outputs(result: RunResult, district: District, out: Path) -> None:
     """Render every output of a finished run into ``out`` (nothing is computed here)."""
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise NotAFolder(out)
     out.mkdir(parents=True, exist_ok=True)
+    repaired = swap.tidy(out)
+    if repaired:
+        print(repaired, file=sys.stderr)
     began = time.perf_counter()
-    stage = Path(tempfile.mkdtemp(prefix=".tmp-run-", dir=out))
+    stage = swap.stage_folder(out)
     try:
         names = _names(result)
+        failures: list[Finding] = []
+        feedback = write_feedback(result, stage / FEEDBACK_DIR, failures)
+        result.findings.extend(failures)  # a copy that could not be made is said, in every output
+        result.feedback = feedback
         write_findings_csv(result.findings, stage / names["findings"])
         write_values_csv(result, stage / names["values"])
-        feedback = write_feedback(result, stage / FEEDBACK_DIR)
-        result.feedback = feedback
         write_check_report(result, stage / names["report"], feedback)
         write_summary(result, district, stage / names["summary"])
         write_narrative(narrative_facts(result, district), stage / names["narrative"],
@@ -55,7 +61,7 @@ def write_outputs(result: RunResult, district: District, out: Path) -> None:
         result.outputs = {k: str(out / v) for k, v in outputs.items() if v}
         result.timings["write"] = time.perf_counter() - began
         write_run_json(result, stage / names["run"], feedback)
-        _publish(stage, out)
+        swap.publish(stage, out)
         if not result.used_samples:  # a real run leaves no sample workbook beside its own
             for old in out.glob(f"*{SAMPLE_TAG}.xlsx"):
                 old.unlink(missing_ok=True)
@@ -80,24 +86,33 @@ def _names(result: RunResult) -> dict[str, str]:
             for k, v in names.items()}
 
 
-def _publish(stage: Path, out: Path) -> None:
-    """Move staged files over the old ones; the feedback folder is replaced as a whole."""
-    for item in stage.iterdir():
-        target = out / item.name
-        if item.is_dir():
-            old = None
-            if target.exists():
-                old = out / f".old-{item.name}-{os.getpid()}"
-                os.replace(target, old)
-            os.replace(item, target)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(item, target)
+class NotAFolder(OSError):
+    """The output path is a file, not a folder."""
+
+
+def failure_message(exc: OSError, out: Path) -> str:
+    """What the clerk reads when the outputs could not be written: what output/ holds now, and
+    what to do (closing Excel only when a file in use can be the cause)."""
+    if isinstance(exc, NotAFolder):
+        return (f"Lỗi: {out} là một file, không phải thư mục: không ghi được kết quả. Hãy đổi tên "
+                "hoặc chuyển file đó đi, hoặc chọn thư mục khác (--output), rồi chạy lại.")
+    kept = getattr(exc, "kept", "previous")
+    if kept == "mixed":
+        held = (f"Thư mục {out} có thể đang lẫn kết quả cũ và mới: lần chạy sau sẽ tự khôi phục "
+                "bộ kết quả trước; đừng dùng các file trong đó trước khi chạy lại.")
+    else:
+        held = f"Thư mục {out} vẫn giữ nguyên đầy đủ bộ kết quả của lần chạy trước."
+    cause = getattr(exc, "cause", None) or exc
+    busy = isinstance(cause, PermissionError) or getattr(cause, "winerror", None) in (32, 33)
+    advice = ("Nếu một file kết quả đang mở trong Excel, hãy đóng lại rồi chạy lại."
+              if busy else "Kiểm tra ổ đĩa còn chỗ trống và quyền ghi vào thư mục, rồi chạy lại.")
+    return f"Lỗi: không ghi được kết quả mới. {held} {advice}"
 
 
 def write_findings_csv(findings: list[Finding], path: Path) -> None:
-    frame = pd.DataFrame([f.to_dict() for f in findings], columns=list(Finding.COLUMNS))
+    """findings.csv; every field made inert for spreadsheet programs (``values_csv.neutralise``)."""
+    frame = pd.DataFrame([{k: values_csv.neutralise(str(v)) for k, v in f.to_dict().items()}
+                          for f in findings], columns=list(Finding.COLUMNS))
     frame.to_csv(path, index=False, encoding="utf-8-sig")
 
 

@@ -106,7 +106,7 @@ def _write_findings(ws, styles: Styles, result: RunResult, feedback: dict[str, s
         for c, v in enumerate(values):
             fmt = wrap if c != 5 else styles.get(border=1, bg_color=LEVEL_FILL.get(v, "#FFFFFF"))
             ws.write_string(r, c, str(v or ""), fmt)
-        link = feedback.get(f.unit_code) or feedback.get(f.file)
+        link = feedback.get(f.file) or feedback.get(f.unit_code)
         if link and f.sheet and f.cell:
             ws.write_url(r, 9, f"external:{link}#'{f.sheet}'!{f.cell}", styles.cell(), string="Mở ô")
         else:

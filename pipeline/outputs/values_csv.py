@@ -6,6 +6,12 @@ repeat from commune to commune), and the lines are joined by ``str.join``. The t
 ``DataFrame.to_csv(index=False, encoding="utf-8-sig")`` wrote: the csv module decides the quoting,
 whole floats are written as integers and other floats as ``repr``, missing values as "", with a
 UTF-8 BOM and ``os.linesep`` line ends.
+
+Every text field is first made inert for spreadsheet programs (``neutralise``, OWASP's advice on
+CSV injection): a text starting with = + - @ tab or carriage return, or with the quote itself,
+gets a leading single quote, so ``=HYPERLINK(…)`` typed by a commune is never a live formula when a
+clerk opens the file in Excel. Numbers are written by the tool and never quoted so. A machine
+reader recovers the original text with ``restore`` (drop one leading quote from a text field).
 """
 
 from __future__ import annotations
@@ -26,6 +32,19 @@ COLUMNS = ["unit_code", "unit_name", "annex", "row_code", "column", "value", "fi
 CHUNK = 200_000
 #: Characters that can make the csv module quote a field; text without them is written as is.
 _SPECIAL = re.compile(r'[,"\r\n]')
+#: First characters that make a spreadsheet program read a field as a formula (OWASP), plus the
+#: neutralising quote itself, so that ``restore`` can always undo ``neutralise``.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def neutralise(text: str) -> str:
+    """``text`` made inert in a spreadsheet: a leading ' when it starts like a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def restore(field: str) -> str:
+    """The original text of a text field written by ``neutralise``."""
+    return field[1:] if field.startswith("'") else field
 
 
 def write_values_csv(cells: pd.DataFrame, names: Mapping[str, str], path: Path) -> None:
@@ -74,12 +93,14 @@ def _fields(values: np.ndarray, eol: str, whole_as_int: bool = False) -> np.ndar
                              dtype=object)[codes]
     else:
         out[real] = [_csv_field(v, eol) for v in values[real]]
-    out[other] = [_csv_field(_whole_as_int(v) if whole_as_int else v, eol) for v in values[other]]
+    out[other] = [_csv_field(neutralise(str(v)) if isinstance(v, str) else
+                             _whole_as_int(v) if whole_as_int else v, eol) for v in values[other]]
     return out
 
 
 def _text_fields(values: np.ndarray, eol: str) -> np.ndarray:
     codes, uniques = pd.factorize(values)
+    uniques = [neutralise(u) for u in uniques]
     fields = [u if not _SPECIAL.search(u) else _csv_field(u, eol) for u in uniques]
     return np.array([*fields, ""], dtype=object)[codes]
 

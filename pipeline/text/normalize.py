@@ -136,7 +136,7 @@ _APOSTROPHES = "'\u2018\u2019`"
 # Words meaning zero ("không" is the name of the digit 0); compared through `fold`.
 _ZERO_WORDS = frozenset({"khong", "khong co"})
 # Error values Excel shows in a cell, which reach us as text when a formula was pasted as value.
-_EXCEL_ERRORS = frozenset(
+EXCEL_ERRORS = _EXCEL_ERRORS = frozenset(
     {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
 )
 # A number followed by words: "800 người", "15 triệu đồng".
