@@ -1,9 +1,11 @@
 """The drafted narrative report (BaoCao_NTM_…docx), opened the way the clerk will: in LibreOffice.
 
-Inputs are the bundled samples, copied and broken the way communes break them (tests/corpus.py):
-Tân Thành sends nothing, Xuân Lẹ writes "không rõ" in a number, Bát Mọt's criterion 2 was not met
+Inputs are the bundled samples, copied and broken the way communes break them (tests/corpus.py).
+In the first run every commune's assessment at 31/12 last year is first made equal to this period's
+(the samples carry their own gains and losses), then: Tân Thành sends nothing, Xuân Lẹ writes "không rõ" in a number, Bát Mọt's criterion 2 was not met
 at 31/12 last year (a criterion gained), Xuân Dương and Thọ Thanh no longer meet criterion 2 (two
-communes lose one, and nobody is left at 19/19). A second run holds only the two communes at 19/19.
+communes lose one, and nobody is left at 19/19). A second run holds only the two communes at 19/19,
+whose Chỉ đạo, kiến nghị sheets (PB11) are left blank.
 Each run goes through the command line; the .docx is converted to text and PDF by headless
 LibreOffice, and every key figure of the text is compared with the cell of the summary workbook
 that shows it (read with openpyxl, cached values).
@@ -12,6 +14,7 @@ that shows it (read with openpyxl, cached values).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import shutil
 import unicodedata
@@ -26,7 +29,8 @@ from docx.shared import Mm
 
 from pipeline.cli import main
 from pipeline.config.paths import SAMPLES_DIR
-from pipeline.district.narrative import narrative_facts, topic_of
+from pipeline.annexes import pb11
+from pipeline.district.narrative import SECTION_TOPICS, narrative_facts, text_items
 from pipeline.district.tables import build_district
 from pipeline.outputs.narrative import MARGINS_MM, write_narrative
 from pipeline.run import run_checks
@@ -40,6 +44,9 @@ CRITERION = "2"          # the criterion gained (and lost); its first indicator 
 ALSO_LOST = "3"          # lost too by the losers, so the average moves by more than rounding
 PLANNER = LOSERS[0]       # writes its plan for criterion 2 in "Kế hoạch kỳ tới"
 PLAN_TEXT = "Hoàn thành nâng cấp 2 km đường trục thôn"
+PREVIOUS_TITLE = "Đánh giá đến 31/12 năm trước"
+SHEET_PB11 = "Chỉ đạo, kiến nghị"
+PB11_TEXT = "Nội dung báo cáo"
 NUMBER = r"\d{1,3}(?:\.\d{3})*(?:,\d+)?"
 
 
@@ -58,6 +65,24 @@ def _assess(title: str, rows: tuple[str, ...], value: str):
     return change
 
 
+def _steady(wb):
+    """The commune assessed every indicator at 31/12 last year as it does now: no change but the
+    ones a test makes."""
+    ws = wb[corpus.SHEET_PB01]
+    now, before = corpus.find_column(ws, corpus.ASSESSMENT), corpus.find_column(ws, PREVIOUS_TITLE)
+    for row in range(corpus.FIRST_DATA_ROW, ws.max_row + 1):
+        value = ws.cell(row, now).value
+        if value in ("Đạt", "Chưa đạt"):
+            ws.cell(row, before).value = value
+
+
+def _blank_pb11(wb):
+    ws = wb[SHEET_PB11]
+    column = corpus.find_column(ws, PB11_TEXT)
+    for row in range(corpus.FIRST_DATA_ROW, ws.max_row + 1):
+        ws.cell(row, column).value = None
+
+
 def _consolidate(folder: Path, out: Path) -> Path:
     assert main(["consolidate", "--input", str(folder), "--output", str(out)]) == 0
     return out
@@ -68,15 +93,17 @@ def broken_run(samples, annexes, tmp_path_factory):
     folder = tmp_path_factory.mktemp("input")
     indicator = _criterion_indicator(annexes)
     also = _criterion_indicator(annexes, ALSO_LOST)
-    for src in samples:
-        code = src.name[:5]
-        dst = folder / src.name
+    steady = tmp_path_factory.mktemp("steady")
+    for sample in samples:
+        code = sample.name[:5]
+        dst = folder / sample.name
         if code == MISSING:
             continue
+        src = corpus._edit(sample, steady / sample.name, _steady)
         if code == GARBLED:
             corpus.garbage_in_number(src, dst)
         elif code == GAINS:
-            corpus._edit(src, dst, _assess("Đánh giá đến 31/12 năm trước", (indicator,), "Chưa đạt"))
+            corpus._edit(src, dst, _assess(PREVIOUS_TITLE, (indicator,), "Chưa đạt"))
         elif code in LOSERS:
             lose = _assess(corpus.ASSESSMENT, (indicator, also), "Chưa đạt")
             plan = _assess("Kế hoạch kỳ tới", (CRITERION,), PLAN_TEXT)
@@ -93,11 +120,12 @@ def broken_run(samples, annexes, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def full_run(samples, tmp_path_factory):
-    """The two communes at 19/19, and Bát Mọt sending last year's file again (not used)."""
+    """The two communes at 19/19 with nothing written in PB11, and Bát Mọt sending last year's
+    file again (not used)."""
     folder = tmp_path_factory.mktemp("input19")
     for src in samples:
         if src.name[:5] in LOSERS:
-            shutil.copyfile(src, folder / src.name)
+            corpus._edit(src, folder / src.name, _blank_pb11)
         elif src.name[:5] == GAINS:
             corpus.last_years_file(src, folder / src.name)
     return _consolidate(folder, tmp_path_factory.mktemp("output19"))
@@ -333,8 +361,11 @@ def test_all_at_19_many_missing_one_refused(converted):
 
 
 def test_what_the_communes_did_not_report_is_a_marked_placeholder(converted):
-    text = converted["broken"]
-    for heading in ("2. Tồn tại, hạn chế, khó khăn, vướng mắc", "3. Nguyên nhân",
+    """The communes of the second run left PB11 blank: nothing is made up in its place."""
+    text = converted["full"]
+    for heading in ("1. Công tác ban hành văn bản, lãnh đạo, chỉ đạo, kiện toàn bộ máy",
+                    "1. Những kết quả nổi bật đã đạt được",
+                    "2. Tồn tại, hạn chế, khó khăn, vướng mắc", "3. Nguyên nhân",
                     "3. Đề xuất, kiến nghị"):
         after = text.split(heading, 1)[1].lstrip().splitlines()[0]
         assert after.startswith("[…]"), (heading, after)
@@ -345,12 +376,8 @@ def test_sample_run_says_so_and_a_real_run_does_not(converted):
     assert "DỮ LIỆU MẪU" not in converted["broken"]
 
 
-def test_topics_of_commune_text_fields():
-    assert topic_of("Khó khăn, vướng mắc") == "difficulties"
-    assert topic_of("Nguyên nhân của tồn tại, hạn chế") == "causes"
-    assert topic_of("Đề xuất, kiến nghị") == "proposals"
-    assert topic_of("Văn bản lãnh đạo, chỉ đạo đã ban hành") == "leadership"
-    assert topic_of("Tỷ lệ hộ nghèo đa chiều") is None
+def test_every_pb11_section_feeds_a_part_of_the_report():
+    assert set(SECTION_TOPICS) == set(pb11.SECTIONS)
 
 
 def test_listed_in_the_end_of_run_paths(broken_run):
@@ -367,39 +394,55 @@ def test_writer_never_invents_a_figure_for_a_missing_plan(settings, tmp_path):
     assert "kế hoạch năm" not in text.split("a) Kết quả huy động", 1)[1].split("\n")[1]
 
 
-def test_commune_texts_of_a_topic_are_gathered_by_commune(settings, annexes, monkeypatch, tmp_path):
-    """A text field added to an annex (as issue 11 adds difficulties and proposals) is used as soon
-    as its label names a topic: each commune's text under the right heading, with its name."""
-    from pipeline.annexes.common import code_column, label_column
-    from pipeline.annexes.model import Annex, Column, Row
-    from pipeline.district import narrative
+PB11_HEADINGS = {  # PB11 row → the heading its texts go under, and the heading after it
+    "HC": ("2. Tồn tại, hạn chế, khó khăn, vướng mắc", "3. Nguyên nhân"),
+    "NN": ("3. Nguyên nhân", "Phần thứ hai"),
+    "KN": ("3. Đề xuất, kiến nghị", "Trên đây là báo cáo"),
+}
 
-    extra = Annex(code="PBX", sheet="Khó khăn kiến nghị", kind="keyvalue", title="KHÓ KHĂN, KIẾN NGHỊ",
-                  columns=(code_column(), label_column(), Column("gia_tri", "Giá trị", kind="row")),
-                  rows=(Row("KK", "Khó khăn, vướng mắc", kind="text"),
-                        Row("KN", "Đề xuất, kiến nghị", kind="text")))
-    monkeypatch.setattr(narrative, "load_annexes", lambda: {**annexes, "PBX": extra})
-    result = run_checks(settings, settings.period, SAMPLES_DIR / str(settings.period), quiet=True)
-    district = build_district(result)  # the district tables know nothing of the new annex
-    files = dict(zip(result.units["unit_code"], result.units["file"]))
-    said = {("15652", "KK"): "Nguồn lực đầu tư còn hạn chế", ("15607", "KK"): "Địa hình chia cắt.",
-            ("15652", "KN"): "Đề nghị huyện tiếp tục hỗ trợ xã về chuyên môn."}
-    added = pd.DataFrame([{"unit_code": u, "file": files[u], "sheet": extra.sheet, "cell": "C9",
-                           "annex": "PBX", "row_code": r, "column": "gia_tri", "role": "input",
-                           "value": v, "number": float("nan"), "usable": True}
-                          for (u, r), v in said.items()])
-    result.cells = pd.concat([result.cells, added.astype(result.cells.dtypes.to_dict())],
-                             ignore_index=True)
-    facts = narrative_facts(result, district)
-    assert facts.texts["difficulties"] == [("Xã Bát Mọt", ["Địa hình chia cắt."]),
-                                           ("Xã Thọ Thanh", ["Nguồn lực đầu tư còn hạn chế"])]
-    path = write_narrative(facts, tmp_path / "BaoCao.docx")
-    lines = [p.text for p in Document(str(path)).paragraphs]
-    start = lines.index("2. Tồn tại, hạn chế, khó khăn, vướng mắc")
-    assert lines[start + 1:start + 3] == ["- Xã Bát Mọt: Địa hình chia cắt.",
-                                          "- Xã Thọ Thanh: Nguồn lực đầu tư còn hạn chế."]
-    start = lines.index("3. Đề xuất, kiến nghị")
-    assert lines[start + 1] == "- Xã Thọ Thanh: Đề nghị huyện tiếp tục hỗ trợ xã về chuyên môn."
+
+def _block(text: str, start: str, end: str) -> list[str]:
+    lines = text.splitlines()
+    first = lines.index(start)
+    last = next(i for i in range(first + 1, len(lines)) if lines[i].startswith(end))
+    return lines[first + 1:last]
+
+
+def _pb11_texts(path: Path) -> dict[str, str]:
+    wb = openpyxl.load_workbook(path, read_only=False)
+    ws = wb[SHEET_PB11]
+    column = corpus.find_column(ws, PB11_TEXT)
+    return {code: ws.cell(corpus.find_row(ws, code), column).value or "" for code in PB11_HEADINGS}
+
+
+def test_commune_texts_are_gathered_by_commune_under_their_heading(samples, settings, converted):
+    """Each commune's difficulties, causes and proposals (PB11, as its file says them) under the
+    heading of that section, with the commune named: one item on the commune's line, several as
+    "+" lines under it; a commune's own list marks are never doubled with the report's."""
+    names = {u.code: u.name for u in settings.registry.units}
+    text = converted["broken"]
+    seen = {code: 0 for code in PB11_HEADINGS}
+    for src in samples:
+        if src.name[:5] in (MISSING,):
+            continue
+        said = _pb11_texts(src)
+        for code, (start, end) in PB11_HEADINGS.items():
+            block = _block(text, start, end)
+            items = text_items(said[code])
+            if not items:
+                assert not any(line.startswith(f"- {names[src.name[:5]]}:") for line in block)
+                continue
+            seen[code] += 1
+            name = names[src.name[:5]]
+            if len(items) == 1:
+                assert f"- {name}: {items[0].rstrip('.')}." in block, (code, name)
+            else:
+                at = block.index(f"- {name}:")
+                assert [line[2:].rstrip(";.") for line in block[at + 1:at + 1 + len(items)]] == \
+                    [i.rstrip(";.") for i in items], (code, name)
+                assert all(line.startswith("+ ") for line in block[at + 1:at + 1 + len(items)])
+    assert all(n > 1 for n in seen.values()), seen  # the samples carry these texts
+    assert not re.search(r"^- [^\n:]+: [-+•]", text, flags=re.M)
 
 
 def test_a_broken_wording_file_never_stops_the_run(settings, tmp_path, capsys):
@@ -424,5 +467,12 @@ def test_a_broken_wording_file_never_stops_the_run(settings, tmp_path, capsys):
 
 
 def test_criteria_plans_of_the_communes_go_to_the_next_period(converted):
-    part_two = converted["broken"].split("Phần thứ hai", 1)[1]
-    assert f"- Xã Xuân Dương: tiêu chí số 2 (Giao thông): {PLAN_TEXT}." in part_two
+    part_two = converted["broken"].split("Phần thứ hai", 1)[1].splitlines()
+    plans = part_two[part_two.index("Kế hoạch thực hiện các tiêu chí của các xã:") + 1:]
+    plans = plans[:next(i for i, line in enumerate(plans) if not line.startswith(("- ", "+ ")))]
+    start = next(i for i, line in enumerate(plans) if line.startswith("- Xã Xuân Dương:"))
+    mine = [plans[start]] + list(itertools.takewhile(lambda line: line.startswith("+ "),
+                                                     plans[start + 1:]))
+    wanted = f"tiêu chí số 2 (Giao thông): {PLAN_TEXT}"
+    assert (mine == [f"- Xã Xuân Dương: {wanted}."]
+            or any(line in (f"+ {wanted};", f"+ {wanted}.") for line in mine[1:])), mine
