@@ -47,6 +47,8 @@ SECTION_TOPICS: dict[str, str] = {
 _BULLETS = "-–—+•*·"
 #: TH04's plan block (``comparisons.funds_against_plan``): the annual plan and the % reached.
 PLAN, PLAN_RATE = "ke_hoach", "ty_le_kh"
+#: TH08b's columns: the same period last year and the change against it.
+LAST_YEAR, CHANGE = "cung_ky", "tang_giam"
 #: PB08: the rows counting the outreach meetings and their attendance.
 OUTREACH_ROWS = ("1", "2")
 
@@ -205,6 +207,11 @@ class Indicator:
     value: object
     #: "sum" (a count, summed) or "weighted" (a rate or income, weighted by households/population).
     aggregate: str
+    #: TH08b: the same period last year, the change against it, and % of the annual plan ("" when
+    #: the communes gave no figure).
+    last_year: object = ""
+    change: object = ""
+    of_plan: object = ""
 
 
 @dataclass
@@ -258,7 +265,7 @@ def narrative_facts(result: RunResult, district: District) -> NarrativeFacts:
     settings = result.settings
     annexes = load_annexes()
     names = {u.code: u.name for u in settings.registry.units}
-    indicators = _indicators(district.indicators, annexes)
+    indicators = _indicators(district.indicators, annexes, district.indicator_comparison)
     return NarrativeFacts(
         place=strip_unit_prefix(settings.registry.name),
         scope="huyện" if settings.registry.level == "huyen" else "tỉnh",
@@ -513,13 +520,19 @@ def _ocop(district: District, period: Period) -> OcopFacts:
     )
 
 
-def _indicators(table: Table, annexes: Mapping[str, Annex]) -> list[Indicator]:
+def _indicators(table: Table, annexes: Mapping[str, Annex], comparison: Table | None
+                ) -> list[Indicator]:
     annex = next(a for a in annexes.values() if a.district_sheet == table.code)
+    compared = ({str(r["label"]): r for r in comparison.rows.to_dict("records")}
+                if comparison is not None else {})
     out = []
     for row in annex.rows:
         total = _footer(table, row.code, (Sum, Weighted))
         if row.aggregate in ("sum", "weighted") and row.code in total:
-            out.append(Indicator(row.code, row.label, row.unit, total[row.code], row.aggregate))
+            other = compared.get(row.label, {})
+            out.append(Indicator(row.code, row.label, row.unit, total[row.code], row.aggregate,
+                                 last_year=other.get(LAST_YEAR, ""), change=other.get(CHANGE, ""),
+                                 of_plan=other.get(PLAN_RATE, "")))
     return out
 
 

@@ -619,18 +619,35 @@ class _Report:
         for ind in self.f.indicators:
             if not is_number(ind.value):
                 value, unit = "[…]", ""
-            elif ind.unit == "%":
-                value, unit = vn_percent(ind.value, 1), ""
-            elif ind.aggregate == "weighted":
-                value, unit = vn_number(ind.value, 1), f" {ind.unit}"
             else:
-                value, unit = vn_count(ind.value), f" {ind.unit}"
-            items.append(w("chi_tieu.muc", ten=ind.label, gia_tri=value, dvt=unit))
+                value, unit = _figure(ind, ind.value)
+            compared = self.compared(ind)
+            if compared:
+                items.append(w("chi_tieu.muc_so_sanh", ten=ind.label, gia_tri=value, dvt=unit,
+                               so_sanh=compared))
+            else:
+                items.append(w("chi_tieu.muc", ten=ind.label, gia_tri=value, dvt=unit))
         if items:
             items[-1] = items[-1].rstrip(";") + "."
         self.bullets(items)
         self.para(w("chi_tieu.ghi_chu"), italic=True)
         self._partial(self.f.indicators_partial)
+
+    def compared(self, ind) -> str:
+        """"cùng kỳ năm trước 125 cuộc, tăng 7 cuộc; đạt 66% kế hoạch năm" (TH08b's cells)."""
+        w, parts = self.w, []
+        if is_number(ind.last_year) and is_number(ind.value):
+            value, unit = _figure(ind, ind.last_year)
+            change = ind.change if is_number(ind.change) else 0
+            step = " điểm phần trăm" if ind.unit == "%" else unit
+            amount = (vn_number(abs(change), 1) if ind.unit == "%" or ind.aggregate == "weighted"
+                      else vn_count(abs(change)))
+            how = (w("chi_tieu.bang") if abs(change) < 0.05 else
+                   w("chi_tieu.tang" if change > 0 else "chi_tieu.giam", chenh=amount, dvt=step))
+            parts.append(w("chi_tieu.cung_ky", gia_tri=value, dvt=unit, thay_doi=how))
+        if is_number(ind.of_plan):
+            parts.append(w("chi_tieu.ke_hoach", ty_le=vn_percent(ind.of_plan, 1)))
+        return "; ".join(parts)
 
     def _partial(self, names: Sequence[str]) -> None:
         if names:
@@ -680,6 +697,15 @@ def _end(text: str, mark: str = ".") -> str:
     """A commune's text as a sentence of the report: trimmed, ending with one mark."""
     text = " ".join(str(text).split())
     return text if not mark or text.endswith((".", "!", "?", ":", ";")) else text + mark
+
+
+def _figure(ind, value: object) -> tuple[str, str]:
+    """An indicator's figure and its unit as the text writes them: 96,5%; 46 triệu đồng; 22 cuộc."""
+    if ind.unit == "%":
+        return vn_percent(value, 1), ""
+    if ind.aggregate == "weighted":
+        return vn_number(value, 1), f" {ind.unit}"
+    return vn_count(value), f" {ind.unit}"
 
 
 def _bare(text: str) -> str:
