@@ -476,3 +476,125 @@ def test_criteria_plans_of_the_communes_go_to_the_next_period(converted):
     wanted = f"tiêu chí số 2 (Giao thông): {PLAN_TEXT}"
     assert (mine == [f"- Xã Xuân Dương: {wanted}."]
             or any(line in (f"+ {wanted};", f"+ {wanted}.") for line in mine[1:])), mine
+
+
+# Issue 11's tables: recognition, villages by decision, comparisons
+
+
+def _recognition_block(ws) -> dict[str, tuple[int, list[str], list[str]]]:
+    """TH10's "Tổng hợp theo mức đạt chuẩn": level → (communes recognised, their names, proposed)."""
+    head = _row(ws, "Mức đạt chuẩn")
+    titles = {c.value: c.column for c in ws[head] if isinstance(c.value, str)}
+    count, named = titles["Số xã"], titles["Tên xã đã được công nhận"]
+    proposed = next(c for t, c in titles.items() if t.startswith("Đề nghị công nhận năm"))
+    out = {}
+    for r in range(head + 1, head + 4):
+        split = [[n.strip() for n in (ws.cell(r, c).value or "").split(",") if n.strip()]
+                 for c in (named, proposed)]
+        out[ws.cell(r, 1).value] = (ws.cell(r, count).value, *split)
+    return out
+
+
+def _find(ws, text: str, after: int = 0) -> int:
+    """The first row below ``after`` whose first cells (STT, Đơn vị …) read ``text``."""
+    return next(r for r in range(after + 1, ws.max_row + 1)
+                if any(ws.cell(r, c).value == text for c in (1, 2, 3)))
+
+
+def _named(names: list[str]) -> str:
+    """Names as the report joins them: "xã A, xã B và xã C"."""
+    names = [n[:1].lower() + n[1:] for n in names]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
+
+
+@pytest.mark.parametrize("run", ["broken", "full"])
+def test_recognition_by_level_equals_th10(run, broken_run, full_run, converted):
+    out = {"broken": broken_run, "full": full_run}[run]
+    text, ws = converted[run], _sheet(_summary(out), "TH10")
+    section = text[text.index("2.3. Kết quả công nhận"):text.index("3. Kết quả xây dựng thôn")]
+    levels = _recognition_block(ws)
+    assert set(levels) == {"NTM", "NTM nâng cao", "NTM kiểu mẫu"}
+    total = _numbers_of_row(ws, _row(ws, "Số xã đã được công nhận"))
+    assert total == [levels[k][0] for k in ("NTM", "NTM nâng cao", "NTM kiểu mẫu")]
+    for level, (count, names, _proposed) in levels.items():
+        if count == 0:
+            assert f"chưa có xã nào được công nhận đạt chuẩn {level};" in section \
+                or f"chưa có xã nào được công nhận đạt chuẩn {level}." in section
+        else:
+            assert f"có {count:02d} xã được công nhận đạt chuẩn {level} ({_named(names)})" in section
+    proposed = {level: p for level, (_c, _n, p) in levels.items() if p}
+    if proposed:
+        for level, names in proposed.items():
+            assert f"đạt chuẩn {level}: {len(names):02d} xã ({_named(names)})" in section
+    else:
+        assert "Năm 2024, chưa có xã nào dự kiến đề nghị công nhận." in section
+    cases = {(c == 0, c == 1, c > 1) for c, _n, _p in levels.values()}
+    assert len(cases) > 1  # each run reads at least two of zero / one / many
+
+
+def test_model_villages_are_those_with_a_decision(broken_run, converted):
+    """Thọ Thanh's Thôn 1 meets 15/15 but has no decision: only proposed (Quý III/2024)."""
+    text, ws = converted["broken"], _sheet(_summary(broken_run), "TH03")
+    section = text[text.index("3. Kết quả xây dựng thôn"):text.index("4. Kết quả đánh giá")]
+    row = _find(ws, "Xã Thọ Thanh")
+    (model,) = [ws.cell(row, c).value for c in _columns(ws, "Số thôn")][1:2]
+    assert model == 0
+    assert "- Xã Thọ Thanh:" not in section
+    listed = [line for line in section.splitlines() if line.startswith("- ")]
+    assert listed
+    names = _columns(ws, "Tên thôn (năm, số quyết định)")[0]
+    shown = [ws.cell(_find(ws, line[2:].split(":")[0]), names).value for line in listed]
+    assert [line.split(": ", 1)[1].rstrip(";.") for line in listed] == shown
+    assert "không tính là thôn NTM kiểu mẫu" in section
+    part_two = text.split("Phần thứ hai", 1)[1]
+    assert "- Xã Thọ Thanh: Quý III/2024: Thôn 1 (15/15)" in part_two
+
+
+def test_funds_against_the_annual_plan_equal_th04_d(broken_run, converted):
+    text, ws = converted["broken"], _sheet(_summary(broken_run), "TH04")
+    head = _find(ws, "D. TỔNG VỐN HUY ĐỘNG SO VỚI KẾ HOẠCH NĂM") + 1
+    titles = {c.value: c.column for c in ws[head] if isinstance(c.value, str)}
+    total = _find(ws, "Toàn huyện", after=head)
+    plan = ws.cell(total, titles["Kế hoạch năm"]).value
+    rate = ws.cell(total, titles["Lũy kế so với kế hoạch năm (%)"]).value
+    found = _after(text, rf"đạt ({NUMBER})% kế hoạch năm \(({NUMBER}) triệu đồng\)")
+    assert _number(found.group(1)) == rate and _number(found.group(2)) == pytest.approx(plan)
+
+
+def test_key_indicators_against_last_year_and_plan_equal_th08b(broken_run, converted):
+    text, ws = converted["broken"], _sheet(_summary(broken_run), "TH08b")
+    head = next(r for r in range(1, 15) if ws.cell(r, 1).value == "STT")
+    titles = {c.value: c.column for c in ws[head] if isinstance(c.value, str)}
+    checked = 0
+    for r in range(head + 1, ws.max_row + 1):
+        label, unit = ws.cell(r, 2).value, ws.cell(r, titles["ĐVT"]).value
+        last = ws.cell(r, titles["Cùng kỳ năm trước"]).value if "Cùng kỳ năm trước" in titles else None
+        change = ws.cell(r, titles["Tăng (+), giảm (−) so với cùng kỳ"]).value
+        rate = ws.cell(r, titles["Thực hiện so với kế hoạch năm (%)"]).value
+        if not isinstance(label, str) or not isinstance(change, (int, float)):
+            continue
+        line = _after(text, rf"- {re.escape(label)}: [^\n]*\(cùng kỳ năm trước ({NUMBER})%?[^,]*, "
+                            rf"(tăng|giảm) ({NUMBER})[^;]*; đạt ({NUMBER})% kế hoạch năm\)")
+        if last is not None:
+            assert _number(line.group(1)) == pytest.approx(last, abs=0.05)
+        sign = 1 if line.group(2) == "tăng" else -1
+        assert sign * _number(line.group(3)) == pytest.approx(change, abs=0.05), (label, unit)
+        assert _number(line.group(4)) == rate
+        checked += 1
+    assert checked > 5
+
+
+def test_criteria_gained_and_lost_equal_th01_cells(broken_run, converted):
+    section = converted["broken"].split("2.2. Bộ tiêu chí")[0]
+    ws = _sheet(_summary(broken_run), "TH01")
+    gained, lost = (_columns(ws, t)[0] for t in ("Đạt thêm", "Không còn đạt"))
+    for column, sentence_start in ((gained, "đạt thêm tiêu chí ("), (lost, "bị giảm tiêu chí (")):
+        said = section.split(sentence_start, 1)[1].split(")).", 1)[0] + ")"
+        cells = {ws.cell(r, 2).value: ws.cell(r, column).value
+                 for r in range(1, ws.max_row + 1) if ws.cell(r, column).value
+                 and isinstance(ws.cell(r, 2).value, str) and r > 8}
+        for name, codes in cells.items():
+            numbers = [c.strip() for c in str(codes).split(",")]
+            part = next(p for p in said.split("; ") if p.startswith(_named([name]) + ":"))
+            assert re.findall(r"số (\d+) \(", part) == numbers, (name, part)
+        assert said.count("; ") + 1 == len(cells)
