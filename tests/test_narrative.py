@@ -2,10 +2,11 @@
 
 Inputs are the bundled samples, copied and broken the way communes break them (tests/corpus.py).
 In the first run every commune's assessment at 31/12 last year is first made equal to this period's
-(the samples carry their own gains and losses), then: Tân Thành sends nothing, Xuân Lẹ writes "không rõ" in a number, Bát Mọt's criterion 2 was not met
-at 31/12 last year (a criterion gained), Xuân Dương and Thọ Thanh no longer meet criterion 2 (two
-communes lose one, and nobody is left at 19/19). A second run holds only the two communes at 19/19,
-whose Chỉ đạo, kiến nghị sheets (PB11) are left blank.
+(the samples carry their own gains and losses), then: Tân Thành sends nothing, Xuân Lẹ writes
+"không rõ" in a number, Bát Mọt's criterion 2 was not met at 31/12 last year (a criterion gained),
+Xuân Dương and Thọ Thanh no longer meet criterion 2 (two communes lose one, and nobody is left at
+19/19). A second run holds only the two communes at 19/19, whose Chỉ đạo, kiến nghị sheets (PB11)
+are left blank.
 Each run goes through the command line; the .docx is converted to text and PDF by headless
 LibreOffice, and every key figure of the text is compared with the cell of the summary workbook
 that shows it (read with openpyxl, cached values).
@@ -21,15 +22,14 @@ import unicodedata
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 
+from pipeline.annexes import pb11
 from pipeline.cli import main
 from pipeline.config.paths import SAMPLES_DIR
-from pipeline.annexes import pb11
 from pipeline.district.narrative import SECTION_TOPICS, narrative_facts, text_items
 from pipeline.district.tables import build_district
 from pipeline.outputs.narrative import MARGINS_MM, write_narrative

@@ -28,7 +28,12 @@ from pipeline.core.states import UnitStatus
 from pipeline.core.values import ERROR_MARK, is_blank, is_number
 from pipeline.district.table import Average, CountOf, Sum, Table, Weighted
 from pipeline.district.tables import (
-    CURRENT, NOT_FILLED, NOT_USED, CriteriaSummary, District, RecognitionSummary,
+    CURRENT,
+    NOT_FILLED,
+    NOT_USED,
+    CriteriaSummary,
+    District,
+    RecognitionSummary,
 )
 from pipeline.result import RunResult
 from pipeline.text.fold import fold
@@ -264,7 +269,6 @@ def narrative_facts(result: RunResult, district: District) -> NarrativeFacts:
     """Every fact the narrative report states, from the run and its finished district tables."""
     settings = result.settings
     annexes = load_annexes()
-    names = {u.code: u.name for u in settings.registry.units}
     indicators = _indicators(district.indicators, annexes, district.indicator_comparison)
     return NarrativeFacts(
         place=strip_unit_prefix(settings.registry.name),
@@ -386,6 +390,10 @@ def _footer(table: Table, key: str, kind) -> dict[str, object]:
     return {}
 
 
+def _number_or_blank(value: object) -> float | str:
+    return float(value) if is_number(value) else ""
+
+
 def _number_or_none(value: object) -> float | None:
     return float(value) if is_number(value) else None
 
@@ -462,7 +470,7 @@ def _funds(district: District) -> FundFacts:
     workdays = others[0] if others else None
     return FundFacts(
         column=funds.titles[index], total=total, sources=sources, plan=plan,
-        of_plan=against.get(PLAN_RATE, "") if plan else "",
+        of_plan=_number_or_blank(against.get(PLAN_RATE)) if plan else "",
         workdays=float(values.get(workdays.key) or 0) if workdays else 0.0,
         workdays_unit="ngày công",
         partial=_partial(table),
@@ -586,7 +594,7 @@ def text_items(text: str) -> list[str]:
 def _texts(table: Table | None) -> dict[str, list[tuple[str, list[str]]]]:
     """The communes' PB11 texts by topic (``SECTION_TOPICS``), grouped by commune in TH11's order
     (the registry's); a commune's sections of one topic follow each other."""
-    topics = {t: {} for t in dict.fromkeys(SECTION_TOPICS.values())}
+    topics: dict[str, dict[str, list[str]]] = {t: {} for t in dict.fromkeys(SECTION_TOPICS.values())}
     if table is None or table.rows.empty:
         return {t: [] for t in topics}
     code_of = {label: code for code, label in SECTIONS.items()}

@@ -25,8 +25,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from pipeline.config.paths import TEMPLATES_ROOT
-from pipeline.district.narrative import CriteriaFacts, NarrativeFacts
 from pipeline.core.values import is_number
+from pipeline.district.narrative import CriteriaFacts, NarrativeFacts
 from pipeline.text.names import split_unit_prefix
 from pipeline.text.numbers import vn_count, vn_number, vn_percent
 
@@ -638,7 +638,7 @@ class _Report:
         w, parts = self.w, []
         if is_number(ind.last_year) and is_number(ind.value):
             value, unit = _figure(ind, ind.last_year)
-            change = ind.change if is_number(ind.change) else 0
+            change = float(ind.change) if is_number(ind.change) else 0.0
             step = " điểm phần trăm" if ind.unit == "%" else unit
             amount = (vn_number(abs(change), 1) if ind.unit == "%" or ind.aggregate == "weighted"
                       else vn_count(abs(change)))
