@@ -1,9 +1,12 @@
 """The drafted narrative report (BaoCao_NTM_…docx), opened the way the clerk will: in LibreOffice.
 
-Inputs are the bundled samples, copied and broken the way communes break them (tests/corpus.py):
-Tân Thành sends nothing, Xuân Lẹ writes "không rõ" in a number, Bát Mọt's criterion 2 was not met
-at 31/12 last year (a criterion gained), Xuân Dương and Thọ Thanh no longer meet criterion 2 (two
-communes lose one, and nobody is left at 19/19). A second run holds only the two communes at 19/19.
+Inputs are the bundled samples, copied and broken the way communes break them (tests/corpus.py).
+In the first run every commune's assessment at 31/12 last year is first made equal to this period's
+(the samples carry their own gains and losses), then: Tân Thành sends nothing, Xuân Lẹ writes
+"không rõ" in a number, Bát Mọt's criterion 2 was not met at 31/12 last year (a criterion gained),
+Xuân Dương and Thọ Thanh no longer meet criterion 2 (two communes lose one, and nobody is left at
+19/19). A second run holds only the two communes at 19/19, whose Chỉ đạo, kiến nghị sheets (PB11)
+are left blank.
 Each run goes through the command line; the .docx is converted to text and PDF by headless
 LibreOffice, and every key figure of the text is compared with the cell of the summary workbook
 that shows it (read with openpyxl, cached values).
@@ -12,21 +15,22 @@ that shows it (read with openpyxl, cached values).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import shutil
 import unicodedata
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 
+from pipeline.annexes import pb11
 from pipeline.cli import main
 from pipeline.config.paths import SAMPLES_DIR
-from pipeline.district.narrative import narrative_facts, topic_of
+from pipeline.district.narrative import SECTION_TOPICS, narrative_facts, text_items
 from pipeline.district.tables import build_district
 from pipeline.outputs.narrative import MARGINS_MM, write_narrative
 from pipeline.run import run_checks
@@ -40,6 +44,9 @@ CRITERION = "2"          # the criterion gained (and lost); its first indicator 
 ALSO_LOST = "3"          # lost too by the losers, so the average moves by more than rounding
 PLANNER = LOSERS[0]       # writes its plan for criterion 2 in "Kế hoạch kỳ tới"
 PLAN_TEXT = "Hoàn thành nâng cấp 2 km đường trục thôn"
+PREVIOUS_TITLE = "Đánh giá đến 31/12 năm trước"
+SHEET_PB11 = "Chỉ đạo, kiến nghị"
+PB11_TEXT = "Nội dung báo cáo"
 NUMBER = r"\d{1,3}(?:\.\d{3})*(?:,\d+)?"
 
 
@@ -58,6 +65,24 @@ def _assess(title: str, rows: tuple[str, ...], value: str):
     return change
 
 
+def _steady(wb):
+    """The commune assessed every indicator at 31/12 last year as it does now: no change but the
+    ones a test makes."""
+    ws = wb[corpus.SHEET_PB01]
+    now, before = corpus.find_column(ws, corpus.ASSESSMENT), corpus.find_column(ws, PREVIOUS_TITLE)
+    for row in range(corpus.FIRST_DATA_ROW, ws.max_row + 1):
+        value = ws.cell(row, now).value
+        if value in ("Đạt", "Chưa đạt"):
+            ws.cell(row, before).value = value
+
+
+def _blank_pb11(wb):
+    ws = wb[SHEET_PB11]
+    column = corpus.find_column(ws, PB11_TEXT)
+    for row in range(corpus.FIRST_DATA_ROW, ws.max_row + 1):
+        ws.cell(row, column).value = None
+
+
 def _consolidate(folder: Path, out: Path) -> Path:
     assert main(["consolidate", "--input", str(folder), "--output", str(out)]) == 0
     return out
@@ -68,15 +93,17 @@ def broken_run(samples, annexes, tmp_path_factory):
     folder = tmp_path_factory.mktemp("input")
     indicator = _criterion_indicator(annexes)
     also = _criterion_indicator(annexes, ALSO_LOST)
-    for src in samples:
-        code = src.name[:5]
-        dst = folder / src.name
+    steady = tmp_path_factory.mktemp("steady")
+    for sample in samples:
+        code = sample.name[:5]
+        dst = folder / sample.name
         if code == MISSING:
             continue
+        src = corpus._edit(sample, steady / sample.name, _steady)
         if code == GARBLED:
             corpus.garbage_in_number(src, dst)
         elif code == GAINS:
-            corpus._edit(src, dst, _assess("Đánh giá đến 31/12 năm trước", (indicator,), "Chưa đạt"))
+            corpus._edit(src, dst, _assess(PREVIOUS_TITLE, (indicator,), "Chưa đạt"))
         elif code in LOSERS:
             lose = _assess(corpus.ASSESSMENT, (indicator, also), "Chưa đạt")
             plan = _assess("Kế hoạch kỳ tới", (CRITERION,), PLAN_TEXT)
@@ -93,11 +120,12 @@ def broken_run(samples, annexes, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def full_run(samples, tmp_path_factory):
-    """The two communes at 19/19, and Bát Mọt sending last year's file again (not used)."""
+    """The two communes at 19/19 with nothing written in PB11, and Bát Mọt sending last year's
+    file again (not used)."""
     folder = tmp_path_factory.mktemp("input19")
     for src in samples:
         if src.name[:5] in LOSERS:
-            shutil.copyfile(src, folder / src.name)
+            corpus._edit(src, folder / src.name, _blank_pb11)
         elif src.name[:5] == GAINS:
             corpus.last_years_file(src, folder / src.name)
     return _consolidate(folder, tmp_path_factory.mktemp("output19"))
@@ -333,8 +361,11 @@ def test_all_at_19_many_missing_one_refused(converted):
 
 
 def test_what_the_communes_did_not_report_is_a_marked_placeholder(converted):
-    text = converted["broken"]
-    for heading in ("2. Tồn tại, hạn chế, khó khăn, vướng mắc", "3. Nguyên nhân",
+    """The communes of the second run left PB11 blank: nothing is made up in its place."""
+    text = converted["full"]
+    for heading in ("1. Công tác ban hành văn bản, lãnh đạo, chỉ đạo, kiện toàn bộ máy",
+                    "1. Những kết quả nổi bật đã đạt được",
+                    "2. Tồn tại, hạn chế, khó khăn, vướng mắc", "3. Nguyên nhân",
                     "3. Đề xuất, kiến nghị"):
         after = text.split(heading, 1)[1].lstrip().splitlines()[0]
         assert after.startswith("[…]"), (heading, after)
@@ -345,12 +376,8 @@ def test_sample_run_says_so_and_a_real_run_does_not(converted):
     assert "DỮ LIỆU MẪU" not in converted["broken"]
 
 
-def test_topics_of_commune_text_fields():
-    assert topic_of("Khó khăn, vướng mắc") == "difficulties"
-    assert topic_of("Nguyên nhân của tồn tại, hạn chế") == "causes"
-    assert topic_of("Đề xuất, kiến nghị") == "proposals"
-    assert topic_of("Văn bản lãnh đạo, chỉ đạo đã ban hành") == "leadership"
-    assert topic_of("Tỷ lệ hộ nghèo đa chiều") is None
+def test_every_pb11_section_feeds_a_part_of_the_report():
+    assert set(SECTION_TOPICS) == set(pb11.SECTIONS)
 
 
 def test_listed_in_the_end_of_run_paths(broken_run):
@@ -367,39 +394,55 @@ def test_writer_never_invents_a_figure_for_a_missing_plan(settings, tmp_path):
     assert "kế hoạch năm" not in text.split("a) Kết quả huy động", 1)[1].split("\n")[1]
 
 
-def test_commune_texts_of_a_topic_are_gathered_by_commune(settings, annexes, monkeypatch, tmp_path):
-    """A text field added to an annex (as issue 11 adds difficulties and proposals) is used as soon
-    as its label names a topic: each commune's text under the right heading, with its name."""
-    from pipeline.annexes.common import code_column, label_column
-    from pipeline.annexes.model import Annex, Column, Row
-    from pipeline.district import narrative
+PB11_HEADINGS = {  # PB11 row → the heading its texts go under, and the heading after it
+    "HC": ("2. Tồn tại, hạn chế, khó khăn, vướng mắc", "3. Nguyên nhân"),
+    "NN": ("3. Nguyên nhân", "Phần thứ hai"),
+    "KN": ("3. Đề xuất, kiến nghị", "Trên đây là báo cáo"),
+}
 
-    extra = Annex(code="PBX", sheet="Khó khăn kiến nghị", kind="keyvalue", title="KHÓ KHĂN, KIẾN NGHỊ",
-                  columns=(code_column(), label_column(), Column("gia_tri", "Giá trị", kind="row")),
-                  rows=(Row("KK", "Khó khăn, vướng mắc", kind="text"),
-                        Row("KN", "Đề xuất, kiến nghị", kind="text")))
-    monkeypatch.setattr(narrative, "load_annexes", lambda: {**annexes, "PBX": extra})
-    result = run_checks(settings, settings.period, SAMPLES_DIR / str(settings.period), quiet=True)
-    district = build_district(result)  # the district tables know nothing of the new annex
-    files = dict(zip(result.units["unit_code"], result.units["file"]))
-    said = {("15652", "KK"): "Nguồn lực đầu tư còn hạn chế", ("15607", "KK"): "Địa hình chia cắt.",
-            ("15652", "KN"): "Đề nghị huyện tiếp tục hỗ trợ xã về chuyên môn."}
-    added = pd.DataFrame([{"unit_code": u, "file": files[u], "sheet": extra.sheet, "cell": "C9",
-                           "annex": "PBX", "row_code": r, "column": "gia_tri", "role": "input",
-                           "value": v, "number": float("nan"), "usable": True}
-                          for (u, r), v in said.items()])
-    result.cells = pd.concat([result.cells, added.astype(result.cells.dtypes.to_dict())],
-                             ignore_index=True)
-    facts = narrative_facts(result, district)
-    assert facts.texts["difficulties"] == [("Xã Bát Mọt", ["Địa hình chia cắt."]),
-                                           ("Xã Thọ Thanh", ["Nguồn lực đầu tư còn hạn chế"])]
-    path = write_narrative(facts, tmp_path / "BaoCao.docx")
-    lines = [p.text for p in Document(str(path)).paragraphs]
-    start = lines.index("2. Tồn tại, hạn chế, khó khăn, vướng mắc")
-    assert lines[start + 1:start + 3] == ["- Xã Bát Mọt: Địa hình chia cắt.",
-                                          "- Xã Thọ Thanh: Nguồn lực đầu tư còn hạn chế."]
-    start = lines.index("3. Đề xuất, kiến nghị")
-    assert lines[start + 1] == "- Xã Thọ Thanh: Đề nghị huyện tiếp tục hỗ trợ xã về chuyên môn."
+
+def _block(text: str, start: str, end: str) -> list[str]:
+    lines = text.splitlines()
+    first = lines.index(start)
+    last = next(i for i in range(first + 1, len(lines)) if lines[i].startswith(end))
+    return lines[first + 1:last]
+
+
+def _pb11_texts(path: Path) -> dict[str, str]:
+    wb = openpyxl.load_workbook(path, read_only=False)
+    ws = wb[SHEET_PB11]
+    column = corpus.find_column(ws, PB11_TEXT)
+    return {code: ws.cell(corpus.find_row(ws, code), column).value or "" for code in PB11_HEADINGS}
+
+
+def test_commune_texts_are_gathered_by_commune_under_their_heading(samples, settings, converted):
+    """Each commune's difficulties, causes and proposals (PB11, as its file says them) under the
+    heading of that section, with the commune named: one item on the commune's line, several as
+    "+" lines under it; a commune's own list marks are never doubled with the report's."""
+    names = {u.code: u.name for u in settings.registry.units}
+    text = converted["broken"]
+    seen = {code: 0 for code in PB11_HEADINGS}
+    for src in samples:
+        if src.name[:5] in (MISSING,):
+            continue
+        said = _pb11_texts(src)
+        for code, (start, end) in PB11_HEADINGS.items():
+            block = _block(text, start, end)
+            items = text_items(said[code])
+            if not items:
+                assert not any(line.startswith(f"- {names[src.name[:5]]}:") for line in block)
+                continue
+            seen[code] += 1
+            name = names[src.name[:5]]
+            if len(items) == 1:
+                assert f"- {name}: {items[0].rstrip('.')}." in block, (code, name)
+            else:
+                at = block.index(f"- {name}:")
+                assert [line[2:].rstrip(";.") for line in block[at + 1:at + 1 + len(items)]] == \
+                    [i.rstrip(";.") for i in items], (code, name)
+                assert all(line.startswith("+ ") for line in block[at + 1:at + 1 + len(items)])
+    assert all(n > 1 for n in seen.values()), seen  # the samples carry these texts
+    assert not re.search(r"^- [^\n:]+: [-+•]", text, flags=re.M)
 
 
 def test_a_broken_wording_file_never_stops_the_run(settings, tmp_path, capsys):
@@ -424,5 +467,134 @@ def test_a_broken_wording_file_never_stops_the_run(settings, tmp_path, capsys):
 
 
 def test_criteria_plans_of_the_communes_go_to_the_next_period(converted):
-    part_two = converted["broken"].split("Phần thứ hai", 1)[1]
-    assert f"- Xã Xuân Dương: tiêu chí số 2 (Giao thông): {PLAN_TEXT}." in part_two
+    part_two = converted["broken"].split("Phần thứ hai", 1)[1].splitlines()
+    plans = part_two[part_two.index("Kế hoạch thực hiện các tiêu chí của các xã:") + 1:]
+    plans = plans[:next(i for i, line in enumerate(plans) if not line.startswith(("- ", "+ ")))]
+    start = next(i for i, line in enumerate(plans) if line.startswith("- Xã Xuân Dương:"))
+    mine = [plans[start]] + list(itertools.takewhile(lambda line: line.startswith("+ "),
+                                                     plans[start + 1:]))
+    wanted = f"tiêu chí số 2 (Giao thông): {PLAN_TEXT}"
+    assert (mine == [f"- Xã Xuân Dương: {wanted}."]
+            or any(line in (f"+ {wanted};", f"+ {wanted}.") for line in mine[1:])), mine
+
+
+# Issue 11's tables: recognition, villages by decision, comparisons
+
+
+def _recognition_block(ws) -> dict[str, tuple[int, list[str], list[str]]]:
+    """TH10's "Tổng hợp theo mức đạt chuẩn": level → (communes recognised, their names, proposed)."""
+    head = _row(ws, "Mức đạt chuẩn")
+    titles = {c.value: c.column for c in ws[head] if isinstance(c.value, str)}
+    count, named = titles["Số xã"], titles["Tên xã đã được công nhận"]
+    proposed = next(c for t, c in titles.items() if t.startswith("Đề nghị công nhận năm"))
+    out = {}
+    for r in range(head + 1, head + 4):
+        split = [[n.strip() for n in (ws.cell(r, c).value or "").split(",") if n.strip()]
+                 for c in (named, proposed)]
+        out[ws.cell(r, 1).value] = (ws.cell(r, count).value, *split)
+    return out
+
+
+def _find(ws, text: str, after: int = 0) -> int:
+    """The first row below ``after`` whose first cells (STT, Đơn vị …) read ``text``."""
+    return next(r for r in range(after + 1, ws.max_row + 1)
+                if any(ws.cell(r, c).value == text for c in (1, 2, 3)))
+
+
+def _named(names: list[str]) -> str:
+    """Names as the report joins them: "xã A, xã B và xã C"."""
+    names = [n[:1].lower() + n[1:] for n in names]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
+
+
+@pytest.mark.parametrize("run", ["broken", "full"])
+def test_recognition_by_level_equals_th10(run, broken_run, full_run, converted):
+    out = {"broken": broken_run, "full": full_run}[run]
+    text, ws = converted[run], _sheet(_summary(out), "TH10")
+    section = text[text.index("2.3. Kết quả công nhận"):text.index("3. Kết quả xây dựng thôn")]
+    levels = _recognition_block(ws)
+    assert set(levels) == {"NTM", "NTM nâng cao", "NTM kiểu mẫu"}
+    total = _numbers_of_row(ws, _row(ws, "Số xã đã được công nhận"))
+    assert total == [levels[k][0] for k in ("NTM", "NTM nâng cao", "NTM kiểu mẫu")]
+    for level, (count, names, _proposed) in levels.items():
+        if count == 0:
+            assert f"chưa có xã nào được công nhận đạt chuẩn {level};" in section \
+                or f"chưa có xã nào được công nhận đạt chuẩn {level}." in section
+        else:
+            assert f"có {count:02d} xã được công nhận đạt chuẩn {level} ({_named(names)})" in section
+    proposed = {level: p for level, (_c, _n, p) in levels.items() if p}
+    if proposed:
+        for level, names in proposed.items():
+            assert f"đạt chuẩn {level}: {len(names):02d} xã ({_named(names)})" in section
+    else:
+        assert "Năm 2024, chưa có xã nào dự kiến đề nghị công nhận." in section
+    cases = {(c == 0, c == 1, c > 1) for c, _n, _p in levels.values()}
+    assert len(cases) > 1  # each run reads at least two of zero / one / many
+
+
+def test_model_villages_are_those_with_a_decision(broken_run, converted):
+    """Thọ Thanh's Thôn 1 meets 15/15 but has no decision: only proposed (Quý III/2024)."""
+    text, ws = converted["broken"], _sheet(_summary(broken_run), "TH03")
+    section = text[text.index("3. Kết quả xây dựng thôn"):text.index("4. Kết quả đánh giá")]
+    row = _find(ws, "Xã Thọ Thanh")
+    (model,) = [ws.cell(row, c).value for c in _columns(ws, "Số thôn")][1:2]
+    assert model == 0
+    assert "- Xã Thọ Thanh:" not in section
+    listed = [line for line in section.splitlines() if line.startswith("- ")]
+    assert listed
+    names = _columns(ws, "Tên thôn (năm, số quyết định)")[0]
+    shown = [ws.cell(_find(ws, line[2:].split(":")[0]), names).value for line in listed]
+    assert [line.split(": ", 1)[1].rstrip(";.") for line in listed] == shown
+    assert "không tính là thôn NTM kiểu mẫu" in section
+    part_two = text.split("Phần thứ hai", 1)[1]
+    assert "- Xã Thọ Thanh: Quý III/2024: Thôn 1 (15/15)" in part_two
+
+
+def test_funds_against_the_annual_plan_equal_th04_d(broken_run, converted):
+    text, ws = converted["broken"], _sheet(_summary(broken_run), "TH04")
+    head = _find(ws, "D. TỔNG VỐN HUY ĐỘNG SO VỚI KẾ HOẠCH NĂM") + 1
+    titles = {c.value: c.column for c in ws[head] if isinstance(c.value, str)}
+    total = _find(ws, "Toàn huyện", after=head)
+    plan = ws.cell(total, titles["Kế hoạch năm"]).value
+    rate = ws.cell(total, titles["Lũy kế so với kế hoạch năm (%)"]).value
+    found = _after(text, rf"đạt ({NUMBER})% kế hoạch năm \(({NUMBER}) triệu đồng\)")
+    assert _number(found.group(1)) == rate and _number(found.group(2)) == pytest.approx(plan)
+
+
+def test_key_indicators_against_last_year_and_plan_equal_th08b(broken_run, converted):
+    text, ws = converted["broken"], _sheet(_summary(broken_run), "TH08b")
+    head = next(r for r in range(1, 15) if ws.cell(r, 1).value == "STT")
+    titles = {c.value: c.column for c in ws[head] if isinstance(c.value, str)}
+    checked = 0
+    for r in range(head + 1, ws.max_row + 1):
+        label, unit = ws.cell(r, 2).value, ws.cell(r, titles["ĐVT"]).value
+        last = ws.cell(r, titles["Cùng kỳ năm trước"]).value if "Cùng kỳ năm trước" in titles else None
+        change = ws.cell(r, titles["Tăng (+), giảm (−) so với cùng kỳ"]).value
+        rate = ws.cell(r, titles["Thực hiện so với kế hoạch năm (%)"]).value
+        if not isinstance(label, str) or not isinstance(change, (int, float)):
+            continue
+        line = _after(text, rf"- {re.escape(label)}: [^\n]*\(cùng kỳ năm trước ({NUMBER})%?[^,]*, "
+                            rf"(tăng|giảm) ({NUMBER})[^;]*; đạt ({NUMBER})% kế hoạch năm\)")
+        if last is not None:
+            assert _number(line.group(1)) == pytest.approx(last, abs=0.05)
+        sign = 1 if line.group(2) == "tăng" else -1
+        assert sign * _number(line.group(3)) == pytest.approx(change, abs=0.05), (label, unit)
+        assert _number(line.group(4)) == rate
+        checked += 1
+    assert checked > 5
+
+
+def test_criteria_gained_and_lost_equal_th01_cells(broken_run, converted):
+    section = converted["broken"].split("2.2. Bộ tiêu chí")[0]
+    ws = _sheet(_summary(broken_run), "TH01")
+    gained, lost = (_columns(ws, t)[0] for t in ("Đạt thêm", "Không còn đạt"))
+    for column, sentence_start in ((gained, "đạt thêm tiêu chí ("), (lost, "bị giảm tiêu chí (")):
+        said = section.split(sentence_start, 1)[1].split(")).", 1)[0] + ")"
+        cells = {ws.cell(r, 2).value: ws.cell(r, column).value
+                 for r in range(1, ws.max_row + 1) if ws.cell(r, column).value
+                 and isinstance(ws.cell(r, 2).value, str) and r > 8}
+        for name, codes in cells.items():
+            numbers = [c.strip() for c in str(codes).split(",")]
+            part = next(p for p in said.split("; ") if p.startswith(_named([name]) + ":"))
+            assert re.findall(r"số (\d+) \(", part) == numbers, (name, part)
+        assert said.count("; ") + 1 == len(cells)

@@ -6,10 +6,10 @@ year, criteria gained and lost, villages, funds by source against the annual pla
 debt, OCOP, key indicators, the communes' component results and their texts (leadership work,
 difficulties, causes, proposals, plans) grouped by commune.
 
-Every figure the summary workbook also shows is taken from the same ``Table`` (its footer values or
-rows), so the report and the workbook cannot disagree. The few the workbook does not show (the
-annual plan of funds, each criterion's status at 31/12 last year) are computed here from the run's
-usable cells, the same way the district tables compute theirs. The writer
+Every figure and every commune text is taken from the ``Table`` of the summary workbook that shows
+it (its footer values or rows: TH01/TH02 with the criteria gained and lost, TH03, TH04 with its plan
+block, TH10 recognition, TH11 the communes' texts, TH12 their targets …), so the report and the
+workbook cannot disagree: one computation, two renderings. The writer
 (``pipeline.outputs.narrative``) only renders these facts into sentences.
 """
 
@@ -21,43 +21,41 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.annexes import Annex, load_annexes
-from pipeline.annexes.compute import compute_fixed_many
 from pipeline.annexes.formulas import AllMet
-from pipeline.annexes.model import MET
+from pipeline.annexes.pb11 import SECTIONS, TEXT
 from pipeline.config.period import Period
 from pipeline.core.states import UnitStatus
 from pipeline.core.values import ERROR_MARK, is_blank, is_number
 from pipeline.district.table import Average, CountOf, Sum, Table, Weighted
 from pipeline.district.tables import (
-    CURRENT, NOT_FILLED, NOT_USED, PREVIOUS, CriteriaSummary, District,
+    CURRENT,
+    NOT_FILLED,
+    NOT_USED,
+    CriteriaSummary,
+    District,
+    RecognitionSummary,
 )
 from pipeline.result import RunResult
 from pipeline.text.fold import fold
 from pipeline.text.names import split_unit_prefix, strip_unit_prefix
 
-__all__ = ["NarrativeFacts", "narrative_facts", "TOPICS"]
+__all__ = ["NarrativeFacts", "narrative_facts", "SECTION_TOPICS", "text_items"]
 
-#: Topics of the communes' own texts the report gathers, in the order a label is tried, each with
-#: the words (folded) that mark a text field of that topic in any annex. A field added to an annex
-#: (a row of a key/value or fixed annex, or a text column of a list annex) whose label carries one of
-#: these words is gathered without a change here.
-TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("causes", ("nguyen nhan",)),
-    ("proposals", ("kien nghi", "de xuat", "de nghi")),
-    ("difficulties", ("kho khan", "han che", "ton tai", "vuong mac")),
-    ("leadership", ("lanh dao", "chi dao", "van ban", "ban chi dao", "tuyen truyen", "kien toan")),
-    ("plans", ("phuong huong", "nhiem vu", "muc tieu ky toi", "ke hoach ky toi")),
-)
-#: Annexes whose text columns are read for their own section (components; criteria plans), or
-#: never hold narrative text.
-_NOT_TOPICAL = {"PB01", "PB02", "PB09"}
-_NOTE_TITLES = {"ghi chu"}
-#: PB04: the annual plan column (the district tables show only the realised columns).
-PLAN = "ke_hoach"
+#: PB11's sections (``pipeline.annexes.pb11.SECTIONS``) → the part of the report they feed: leadership
+#: work (II.1), communication (II.2), highlights (IV.1), difficulties (IV.2), causes (IV.3) and
+#: proposals (Phần thứ hai, 3). The texts are read from TH11, the district table of PB11.
+SECTION_TOPICS: dict[str, str] = {
+    "VB": "leadership", "BCD": "leadership", "TT": "outreach", "KQ": "highlights",
+    "HC": "difficulties", "NN": "causes", "KN": "proposals",
+}
+#: Marks a commune puts before each item of a text written as a list.
+_BULLETS = "-–—+•*·"
+#: TH04's plan block (``comparisons.funds_against_plan``): the annual plan and the % reached.
+PLAN, PLAN_RATE = "ke_hoach", "ty_le_kh"
+#: TH08b's columns: the same period last year and the change against it.
+LAST_YEAR, CHANGE = "cung_ky", "tang_giam"
 #: PB08: the rows counting the outreach meetings and their attendance.
 OUTREACH_ROWS = ("1", "2")
-#: PB01: the column holding a criterion's plan for the next period.
-CRITERION_PLAN = "ke_hoach"
 
 
 # The facts (plain data)
@@ -119,6 +117,23 @@ class CriteriaFacts:
     @property
     def full(self) -> Band:
         return self.bands[0]
+
+
+@dataclass
+class RecognitionLevel:
+    #: "NTM", "NTM nâng cao", "NTM kiểu mẫu".
+    name: str
+    #: Communes recognised at this level by a decision (TH10 "Năm công nhận" given).
+    recognised: list[str]
+    #: Communes to be proposed for it in the report's year (not yet recognised).
+    proposed: list[str]
+
+
+@dataclass
+class RecognitionFacts:
+    levels: list[RecognitionLevel]
+    year: int
+    partial: list[str]
 
 
 @dataclass
@@ -197,13 +212,18 @@ class Indicator:
     value: object
     #: "sum" (a count, summed) or "weighted" (a rate or income, weighted by households/population).
     aggregate: str
+    #: TH08b: the same period last year, the change against it, and % of the annual plan ("" when
+    #: the communes gave no figure).
+    last_year: object = ""
+    change: object = ""
+    of_plan: object = ""
 
 
 @dataclass
 class ComponentFacts:
     label: str
-    #: (unit, text) of units that reported a result.
-    results: list[tuple[str, str]]
+    #: (unit, [items of its text]) of units that reported a result.
+    results: list[tuple[str, list[str]]]
     not_applicable: list[str]
     spent: object
 
@@ -226,6 +246,8 @@ class NarrativeFacts:
     criteria: list[CriteriaFacts]
     villages: VillageFacts
     funds: FundFacts
+    #: TH10: communes recognised at each level; None when the run has no TH10.
+    recognition: RecognitionFacts | None
     disbursement: DisbursementFacts
     debt: DebtFacts
     ocop: OcopFacts
@@ -235,7 +257,8 @@ class NarrativeFacts:
     #: The meetings held and the attendance (PB08 rows ``OUTREACH_ROWS``), None where absent.
     outreach: tuple[Indicator | None, Indicator | None]
     components: list[ComponentFacts]
-    #: Topic → [(unit, [texts])], topics as in ``TOPICS``.
+    #: Topic → [(unit, [items])], topics as in ``SECTION_TOPICS`` (from TH11), a commune's text
+    #: split into its items when written as a list.
     texts: dict[str, list[tuple[str, list[str]]]]
 
 
@@ -246,9 +269,7 @@ def narrative_facts(result: RunResult, district: District) -> NarrativeFacts:
     """Every fact the narrative report states, from the run and its finished district tables."""
     settings = result.settings
     annexes = load_annexes()
-    names = {u.code: u.name for u in settings.registry.units}
-    used_cells = _usable_cells(result, annexes)
-    indicators = _indicators(district.indicators, annexes)
+    indicators = _indicators(district.indicators, annexes, district.indicator_comparison)
     return NarrativeFacts(
         place=strip_unit_prefix(settings.registry.name),
         scope="huyện" if settings.registry.level == "huyen" else "tỉnh",
@@ -262,9 +283,10 @@ def narrative_facts(result: RunResult, district: District) -> NarrativeFacts:
         next_period_label=_next_label(result.period),
         used_samples=result.used_samples,
         coverage=_coverage(result, district),
-        criteria=[_criteria(s, annexes, used_cells, names) for s in district.criteria],
+        criteria=[_criteria(s, annexes, district.targets) for s in district.criteria],
+        recognition=_recognition(district.recognition),
         villages=_villages(district.villages),
-        funds=_funds(district, annexes, used_cells),
+        funds=_funds(district),
         disbursement=_disbursement(district.disbursement),
         debt=_debt(district.debt),
         ocop=_ocop(district, result.period),
@@ -273,7 +295,7 @@ def narrative_facts(result: RunResult, district: District) -> NarrativeFacts:
         outreach=tuple(next((i for i in indicators if i.code == code), None)
                        for code in OUTREACH_ROWS),
         components=_components(district.components),
-        texts=_texts(annexes, used_cells, names),
+        texts=_texts(district.narrative),
     )
 
 
@@ -287,22 +309,6 @@ def _next_label(period: Period) -> str:
     if period.half == 1:
         return Period(period.year, 2).label
     return Period(period.year + 1, None).label
-
-
-def _usable_cells(result: RunResult, annexes: Mapping[str, Annex]) -> pd.DataFrame:
-    """The usable cells this module reads itself (criteria assessments and plans, the PB04 plan,
-    topical texts), of the files the run uses and registry units only: masks first, then one
-    small copy (a province's run holds millions of cells)."""
-    cells, units = result.cells, result.units
-    if cells.empty or units.empty:
-        return cells.iloc[:0]
-    wanted = {CURRENT, PREVIOUS, CRITERION_PLAN, PLAN} | {c for _a, _r, c in _text_fields(annexes)}
-    used_files = set(units.loc[units["usable"].astype(bool), "file"])
-    codes = {u.code for u in result.settings.registry.units}
-    keep = (cells["column"].isin(wanted).to_numpy() & cells["usable"].to_numpy(dtype=bool)
-            & cells["file"].isin(used_files).to_numpy() & cells["unit_code"].isin(codes).to_numpy())
-    columns = ["unit_code", "annex", "row_code", "column", "value", "number"]
-    return pd.DataFrame({c: cells[c].to_numpy()[keep] for c in columns})
 
 
 def _labels(table: Table, mask: Iterable[bool]) -> list[str]:
@@ -336,8 +342,8 @@ def _coverage(result: RunResult, district: District) -> Coverage:
     )
 
 
-def _criteria(summary: CriteriaSummary, annexes: Mapping[str, Annex], cells: pd.DataFrame,
-              names: Mapping[str, str]) -> CriteriaFacts:
+def _criteria(summary: CriteriaSummary, annexes: Mapping[str, Annex],
+              targets: Table | None) -> CriteriaFacts:
     table = summary.table
     rows = table.rows
     annex = next(a for a in annexes.values() if a.district_sheet == table.code)
@@ -351,7 +357,8 @@ def _criteria(summary: CriteriaSummary, annexes: Mapping[str, Annex], cells: pd.
     met_by = _footer(table, keys[0], CountOf) if keys else {}
     marked = rows[keys].eq(ERROR_MARK).any(axis=1) if keys else shown & False
     undetermined = _labels(table, shown & marked)
-    gained, lost = _changes(annex, cells, [c for c, s in zip(rows.index, shown) if s], names)
+    short = {r.code: _short(r.label, r.code) for r in criteria}
+    gained, lost = (_changes(rows[shown], key, short) for key in ("tang", "giam"))
     return CriteriaFacts(
         code=table.code, total=summary.criteria,
         assessed=_labels(table, shown),
@@ -361,7 +368,7 @@ def _criteria(summary: CriteriaSummary, annexes: Mapping[str, Annex], cells: pd.
         average_previous=_number_or_none(averages.get("so_tc_truoc")),
         gained=gained, lost=lost, undetermined=undetermined,
         met_by=[(r.code, _name(r.label), int(met_by.get(k) or 0)) for k, r in zip(keys, criteria)],
-        plans=_criterion_plans(annex, cells, names),
+        plans=_criterion_plans(targets, annex, short),
     )
 
 
@@ -383,44 +390,12 @@ def _footer(table: Table, key: str, kind) -> dict[str, object]:
     return {}
 
 
+def _number_or_blank(value: object) -> float | str:
+    return float(value) if is_number(value) else ""
+
+
 def _number_or_none(value: object) -> float | None:
     return float(value) if is_number(value) else None
-
-
-def _changes(annex: Annex, cells: pd.DataFrame, units: list[str], names: Mapping[str, str]
-             ) -> tuple[list[CriterionChange], list[CriterionChange]]:
-    """Per shown unit: criteria met now but not at 31/12 last year, and the reverse.
-
-    Each criterion's status in both columns is evaluated from the indicators, as TH01 does; a unit
-    without a previous assessment has no change to report.
-    """
-    criteria = [r for r in annex.rows if isinstance(r.formulas.get(CURRENT), AllMet)]
-    mine = cells[(cells["annex"] == annex.code).to_numpy()
-                 & cells["column"].isin([CURRENT, PREVIOUS]).to_numpy()
-                 & cells["unit_code"].isin(units).to_numpy()]
-    if mine.empty or not criteria:
-        return [], []
-    index = pd.Index([u for u in units if u in set(mine["unit_code"])], name="unit_code")
-    last = mine.drop_duplicates(["unit_code", "row_code", "column"], keep="last")
-    wide = {col: g.pivot(index="unit_code", columns="row_code", values="value").reindex(index)
-            for col, g in last.groupby("column")}
-    computed = compute_fixed_many(annex, wide, index)
-    gained, lost = [], []
-    for unit in index:
-        up, down = [], []
-        for row in criteria:
-            before, now = computed[(row.code, PREVIOUS)][unit], computed[(row.code, CURRENT)][unit]
-            if before in ("", None) or now in ("", None):
-                continue
-            if now == MET and before != MET:
-                up.append(_short(row.label, row.code))
-            elif before == MET and now != MET:
-                down.append(_short(row.label, row.code))
-        if up:
-            gained.append(CriterionChange(names.get(unit, unit), up))
-        if down:
-            lost.append(CriterionChange(names.get(unit, unit), down))
-    return gained, lost
 
 
 def _name(label: str) -> str:
@@ -433,18 +408,30 @@ def _short(label: str, code: str) -> str:
     return f"số {code} ({_name(label)})"
 
 
-def _criterion_plans(annex: Annex, cells: pd.DataFrame, names: Mapping[str, str]
+def _changes(rows: pd.DataFrame, key: str, short: Mapping[str, str]) -> list[CriterionChange]:
+    """TH01's "Đạt thêm" / "Không còn đạt" cells ("2, 3"), criterion by criterion named."""
+    out = []
+    for name, value in zip(rows["label"], rows[key]):
+        codes = [c.strip() for c in str(value).split(",") if c.strip()] if not is_blank(value) else []
+        if codes:
+            out.append(CriterionChange(str(name), [short.get(c, f"số {c}") for c in codes]))
+    return out
+
+
+def _criterion_plans(targets: Table | None, annex: Annex, short: Mapping[str, str]
                      ) -> list[tuple[str, list[tuple[str, str]]]]:
-    criteria = {r.code: _short(r.label, r.code) for r in annex.rows
-                if isinstance(r.formulas.get(CURRENT), AllMet)}
-    mine = cells[(cells["annex"] == annex.code).to_numpy()
-                 & (cells["column"] == CRITERION_PLAN).to_numpy()
-                 & cells["row_code"].isin(list(criteria)).to_numpy()]
+    """Each commune's "Kế hoạch kỳ tới" per criterion of ``annex``, as TH12 lists them."""
+    if targets is None or targets.rows.empty:
+        return []
+    by_label = {r.label: short[r.code] for r in annex.rows if r.code in short}
+    criteria_set = "NTM nâng cao" if annex.optional else "NTM"  # TH12's "Bộ tiêu chí"
     out: dict[str, list[tuple[str, str]]] = {}
-    for unit, row, value in zip(mine["unit_code"], mine["row_code"], mine["value"]):
-        if not is_blank(value) and str(value).strip():
-            out.setdefault(unit, []).append((criteria[row], str(value).strip()))
-    return [(names.get(u, u), out[u]) for u in names if u in out]
+    for unit, label, text, of_set in zip(targets.rows["section"], targets.rows["label"],
+                                         targets.rows["ke_hoach"], targets.rows["bo"]):
+        if (of_set == criteria_set and label in by_label and not is_blank(text)
+                and str(text).strip()):
+            out.setdefault(str(unit), []).append((by_label[label], str(text).strip()))
+    return list(out.items())
 
 
 def _villages(table: Table) -> VillageFacts:
@@ -462,7 +449,7 @@ def _villages(table: Table) -> VillageFacts:
     )
 
 
-def _funds(district: District, annexes: Mapping[str, Annex], cells: pd.DataFrame) -> FundFacts:
+def _funds(district: District) -> FundFacts:
     funds = district.funds
     # The year-to-date column is what the annual plan is compared with.
     index = next((i for i, t in enumerate(funds.titles) if fold(t).startswith("luy ke")),
@@ -475,17 +462,15 @@ def _funds(district: District, annexes: Mapping[str, Annex], cells: pd.DataFrame
         value = float(sum(values.get(k) or 0 for k in keys))
         # As the summary's "Cơ cấu nguồn vốn" block: share rounded to one decimal.
         sources.append(FundSource(label, value, round(value / total * 100 + 1e-9, 1) if total else ""))
-    annex = next(a for a in annexes.values() if a.district_sheet == table.code)
     leaves = [k for _l, keys in funds.sources for k in keys]
-    plan_cells = cells[(cells["annex"] == annex.code).to_numpy()
-                       & (cells["column"] == PLAN).to_numpy()
-                       & cells["row_code"].isin(leaves).to_numpy()]
-    plan = float(pd.to_numeric(plan_cells["number"], errors="coerce").fillna(0).sum())
+    # The annual plan and the % reached: TH04's block "D. Tổng vốn huy động so với kế hoạch năm".
+    against = _footer(funds.plan, PLAN, Sum) if funds.plan is not None else {}
+    plan = float(against.get(PLAN) or 0)
     others = [c for c in table.columns if c.key not in leaves and c.key not in (funds.total_key, "note")]
     workdays = others[0] if others else None
     return FundFacts(
         column=funds.titles[index], total=total, sources=sources, plan=plan,
-        of_plan=round(total / plan * 100 + 1e-9, 1) if plan else "",
+        of_plan=_number_or_blank(against.get(PLAN_RATE)) if plan else "",
         workdays=float(values.get(workdays.key) or 0) if workdays else 0.0,
         workdays_unit="ngày công",
         partial=_partial(table),
@@ -543,13 +528,19 @@ def _ocop(district: District, period: Period) -> OcopFacts:
     )
 
 
-def _indicators(table: Table, annexes: Mapping[str, Annex]) -> list[Indicator]:
+def _indicators(table: Table, annexes: Mapping[str, Annex], comparison: Table | None
+                ) -> list[Indicator]:
     annex = next(a for a in annexes.values() if a.district_sheet == table.code)
+    compared = ({str(r["label"]): r for r in comparison.rows.to_dict("records")}
+                if comparison is not None else {})
     out = []
     for row in annex.rows:
         total = _footer(table, row.code, (Sum, Weighted))
         if row.aggregate in ("sum", "weighted") and row.code in total:
-            out.append(Indicator(row.code, row.label, row.unit, total[row.code], row.aggregate))
+            other = compared.get(row.label, {})
+            out.append(Indicator(row.code, row.label, row.unit, total[row.code], row.aggregate,
+                                 last_year=other.get(LAST_YEAR, ""), change=other.get(CHANGE, ""),
+                                 of_plan=other.get(PLAN_RATE, "")))
     return out
 
 
@@ -560,55 +551,60 @@ def _components(table: Table) -> list[ComponentFacts]:
         shown = part[part["state"] == ""]
         not_applicable = [str(n) for n, a in zip(shown["label"], shown["ap_dung"])
                           if isinstance(a, str) and fold(a).startswith("khong")]
-        results = [(str(n), str(t).strip()) for n, t in zip(shown["label"], shown["ket_qua"])
-                   if not is_blank(t) and t != ERROR_MARK and str(t).strip()
+        results = [(str(n), text_items(t)) for n, t in zip(shown["label"], shown["ket_qua"])
+                   if not is_blank(t) and t != ERROR_MARK and text_items(t)
                    and str(n) not in not_applicable]
         spent = table.section_values.get(section, {}).get("kinh_phi", "")
         out.append(ComponentFacts(str(section), results, not_applicable, spent))
     return out
 
 
-def topic_of(label: str) -> str | None:
-    """The topic of a text field, from its label ("Khó khăn, vướng mắc" → "difficulties")."""
-    key = fold(label)
-    for topic, words in TOPICS:
-        if any(w in key for w in words):
-            return topic
-    return None
 
 
-def _text_fields(annexes: Mapping[str, Annex]) -> dict[tuple[str, str | None, str], str]:
-    """(annex, row code or None for any row, column) → topic, for every topical text field."""
-    fields: dict[tuple[str, str | None, str], str] = {}
-    for annex in annexes.values():
-        if annex.code in _NOT_TOPICAL:
+def _recognition(summary: RecognitionSummary | None) -> RecognitionFacts | None:
+    """TH10's communes by level: recognised (a decision year) and proposed in the report's year."""
+    if summary is None:
+        return None
+    table = summary.table
+    rows = table.rows[table.active]
+    levels = []
+    for (name, _count, _names, proposed), key in zip(summary.levels, summary.year_keys):
+        recognised = [str(n) for n, y in zip(rows["label"], rows[key]) if is_number(y)]
+        proposed_names = set(_split_names(proposed))
+        levels.append(RecognitionLevel(name, recognised,
+                                       [str(n) for n in rows["label"] if n in proposed_names]))
+    return RecognitionFacts(levels, summary.year, _partial(table))
+
+
+def _split_names(names: str) -> list[str]:
+    return [n.strip() for n in str(names).split(",") if n.strip()]
+
+
+def text_items(text: str) -> list[str]:
+    """A commune's text as its items: one per line, the commune's own list marks ("- ", "+ ")
+    dropped, so that the report lists them in its own style."""
+    items = []
+    for line in str(text).splitlines():
+        line = " ".join(line.split()).lstrip(_BULLETS).strip()
+        if line:
+            items.append(line)
+    return items
+
+
+def _texts(table: Table | None) -> dict[str, list[tuple[str, list[str]]]]:
+    """The communes' PB11 texts by topic (``SECTION_TOPICS``), grouped by commune in TH11's order
+    (the registry's); a commune's sections of one topic follow each other."""
+    topics: dict[str, dict[str, list[str]]] = {t: {} for t in dict.fromkeys(SECTION_TOPICS.values())}
+    if table is None or table.rows.empty:
+        return {t: [] for t in topics}
+    code_of = {label: code for code, label in SECTIONS.items()}
+    order = list(dict.fromkeys(str(n) for n in table.rows["label"]))
+    for name, state, section, text in zip(table.rows["label"], table.rows["state"],
+                                          table.rows["section"], table.rows[TEXT]):
+        topic = SECTION_TOPICS.get(code_of.get(section, ""))
+        if not topic or state != "" or is_blank(text) or text == ERROR_MARK:
             continue
-        if annex.kind == "list":
-            for col in annex.input_columns:
-                topic = topic_of(col.title)
-                if col.kind == "text" and topic and fold(col.title) not in _NOTE_TITLES:
-                    fields[(annex.code, None, col.key)] = topic
-            continue
-        for row in annex.rows:
-            topic = topic_of(row.label)
-            for col in annex.row_inputs(row) if topic else ():
-                if annex.cell_kind(row, col) == "text" and fold(col.title) not in _NOTE_TITLES:
-                    fields[(annex.code, row.code, col.key)] = topic
-    return fields
-
-
-def _texts(annexes: Mapping[str, Annex], cells: pd.DataFrame, names: Mapping[str, str]
-           ) -> dict[str, list[tuple[str, list[str]]]]:
-    """The communes' texts per topic, grouped by commune in registry order."""
-    fields = _text_fields(annexes)
-    found: dict[str, dict[str, list[str]]] = {topic: {} for topic, _w in TOPICS}
-    if fields and not cells.empty:
-        wanted = {a for a, _r, _c in fields}
-        part = cells[cells["annex"].isin(wanted).to_numpy()]
-        for unit, annex, row, column, value in zip(part["unit_code"], part["annex"],
-                                                   part["row_code"], part["column"], part["value"]):
-            topic = fields.get((annex, row, column)) or fields.get((annex, None, column))
-            if topic and isinstance(value, str) and value.strip():
-                found[topic].setdefault(unit, []).append(value.strip())
-    return {topic: [(names[u], by_unit[u]) for u in names if u in by_unit]
-            for topic, by_unit in found.items()}
+        items = text_items(text)
+        if items:
+            topics[topic].setdefault(str(name), []).extend(items)
+    return {t: [(n, found[n]) for n in order if n in found] for t, found in topics.items()}

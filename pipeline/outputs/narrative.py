@@ -25,8 +25,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from pipeline.config.paths import TEMPLATES_ROOT
-from pipeline.district.narrative import CriteriaFacts, NarrativeFacts
 from pipeline.core.values import is_number
+from pipeline.district.narrative import CriteriaFacts, NarrativeFacts
 from pipeline.text.names import split_unit_prefix
 from pipeline.text.numbers import vn_count, vn_number, vn_percent
 
@@ -338,14 +338,24 @@ class _Report:
         if more > 0:
             self.para(f"- … và {count(more)} đơn vị khác (xem bảng tổng hợp).")
 
-    def by_unit(self, groups: Sequence[tuple[str, Sequence[str]]], empty_key: str) -> None:
-        """Texts gathered from the communes, each under its commune, or the clerk's placeholder."""
+    def by_unit(self, groups: Sequence[tuple[str, Sequence[str]]], empty_key: str | None) -> None:
+        """Texts gathered from the communes, each under its commune ("- Xã A: …." for one item,
+        "- Xã A:" then "+ …;" lines for several), or the clerk's placeholder."""
         if not groups:
-            self.para(self.w(empty_key))
+            if empty_key:
+                self.para(self.w(empty_key))
             return
-        for name, texts in groups[:MAX_LISTED]:
-            self.para(f"- {name}: {' '.join(_end(t) for t in texts)}")
+        for name, items in groups[:MAX_LISTED]:
+            self.unit_items(name, items)
         self.more(len(groups) - MAX_LISTED)
+
+    def unit_items(self, name: str, items: Sequence[str]) -> None:
+        if len(items) == 1:
+            self.para(f"- {name}: {_end(items[0])}")
+            return
+        self.para(f"- {name}:")
+        for i, item in enumerate(items):
+            self.para(f"+ {_bare(item)}" + ("." if i == len(items) - 1 else ";"))
 
     # Heading block: issuing body, quốc hiệu, số, date; title
 
@@ -389,7 +399,7 @@ class _Report:
         self.indicators()
         self.heading(w("muc.danh_gia"), 2)
         self.heading(w("muc.noi_bat"), 3)
-        self.para(w("danh_gia.noi_bat"))
+        self.by_unit(self.f.texts.get("highlights", []), "danh_gia.noi_bat")
         self.heading(w("muc.han_che"), 3)
         self.by_unit(self.f.texts.get("difficulties", []), "danh_gia.khong")
         self.heading(w("muc.nguyen_nhan"), 3)
@@ -422,8 +432,9 @@ class _Report:
                         dvt_cuoc=meetings.unit, so_luot=vn_count(attendees.value or 0)
                         if attendees and is_number(attendees.value) else "[…]",
                         dvt_luot=attendees.unit if attendees else ""))
-        else:
+        elif not self.f.texts.get("outreach"):
             self.para(w("chi_dao.tuyen_truyen_khong"))
+        self.by_unit(self.f.texts.get("outreach", []), None)
         self._partial(self.f.indicators_partial)
 
     def components(self) -> None:
@@ -432,11 +443,7 @@ class _Report:
         for number, comp in enumerate(self.f.components, start=1):
             name = comp.label.split(": ", 1)[1] if ": " in comp.label else comp.label
             self.heading(w("muc.noi_dung_tp_muc", so=number, ten=name), 4)
-            if comp.results:
-                self.bullets(f"{n}: {_end(t)}" for n, t in comp.results[:MAX_LISTED])
-                self.more(len(comp.results) - MAX_LISTED)
-            else:
-                self.para(w("noi_dung_tp.khong"))
+            self.by_unit(comp.results, "noi_dung_tp.khong")
             if comp.not_applicable:
                 self.para(w.counted("noi_dung_tp.khong_thuoc", len(comp.not_applicable),
                                     ten_xa=sentence(units(comp.not_applicable))))
@@ -452,7 +459,23 @@ class _Report:
                 self.heading(w(key), 4)
             self.criteria_set(facts)
         self.heading(w("muc.cong_nhan"), 4)
-        self.para(w("tieu_chi.cong_nhan"))
+        self.recognition()
+
+    def recognition(self) -> None:
+        w, r = self.w, self.f.recognition
+        if r is None:
+            self.para(w("tieu_chi.cong_nhan"))
+            return
+        parts = [w.counted("cong_nhan.muc", len(level.recognised), muc=level.name,
+                           ten_xa=units(level.recognised)) for level in r.levels]
+        self.para(sentence(w("cong_nhan.dau", cap=self.f.scope) + "; ".join(parts) + "."))
+        proposed = [w.counted("cong_nhan.de_nghi_muc", len(level.proposed), muc=level.name,
+                              ten_xa=units(level.proposed)) for level in r.levels if level.proposed]
+        if proposed:
+            self.para(w("cong_nhan.de_nghi", nam=r.year, ds="; ".join(proposed)))
+        else:
+            self.para(w("cong_nhan.de_nghi_khong", nam=r.year))
+        self._partial(r.partial)
 
     def criteria_set(self, c: CriteriaFacts) -> None:
         w, cov = self.w, self.f.coverage
@@ -528,6 +551,8 @@ class _Report:
             self.listed(v.model_by_unit)
         else:
             self.para(w("thon.km_khong"))
+        if v.planned_by_unit:
+            self.para(w("thon.de_nghi"))
         self._partial(v.partial)
 
     def ocop(self) -> None:
@@ -594,18 +619,35 @@ class _Report:
         for ind in self.f.indicators:
             if not is_number(ind.value):
                 value, unit = "[…]", ""
-            elif ind.unit == "%":
-                value, unit = vn_percent(ind.value, 1), ""
-            elif ind.aggregate == "weighted":
-                value, unit = vn_number(ind.value, 1), f" {ind.unit}"
             else:
-                value, unit = vn_count(ind.value), f" {ind.unit}"
-            items.append(w("chi_tieu.muc", ten=ind.label, gia_tri=value, dvt=unit))
+                value, unit = _figure(ind, ind.value)
+            compared = self.compared(ind)
+            if compared:
+                items.append(w("chi_tieu.muc_so_sanh", ten=ind.label, gia_tri=value, dvt=unit,
+                               so_sanh=compared))
+            else:
+                items.append(w("chi_tieu.muc", ten=ind.label, gia_tri=value, dvt=unit))
         if items:
             items[-1] = items[-1].rstrip(";") + "."
         self.bullets(items)
         self.para(w("chi_tieu.ghi_chu"), italic=True)
         self._partial(self.f.indicators_partial)
+
+    def compared(self, ind) -> str:
+        """"cùng kỳ năm trước 125 cuộc, tăng 7 cuộc; đạt 66% kế hoạch năm" (TH08b's cells)."""
+        w, parts = self.w, []
+        if is_number(ind.last_year) and is_number(ind.value):
+            value, unit = _figure(ind, ind.last_year)
+            change = float(ind.change) if is_number(ind.change) else 0.0
+            step = " điểm phần trăm" if ind.unit == "%" else unit
+            amount = (vn_number(abs(change), 1) if ind.unit == "%" or ind.aggregate == "weighted"
+                      else vn_count(abs(change)))
+            how = (w("chi_tieu.bang") if abs(change) < 0.05 else
+                   w("chi_tieu.tang" if change > 0 else "chi_tieu.giam", chenh=amount, dvt=step))
+            parts.append(w("chi_tieu.cung_ky", gia_tri=value, dvt=unit, thay_doi=how))
+        if is_number(ind.of_plan):
+            parts.append(w("chi_tieu.ke_hoach", ty_le=vn_percent(ind.of_plan, 1)))
+        return "; ".join(parts)
 
     def _partial(self, names: Sequence[str]) -> None:
         if names:
@@ -625,8 +667,8 @@ class _Report:
         plans = [p for c in f.criteria[:1] for p in c.plans]
         if plans:
             self.para(w("phuong_huong.tieu_chi"))
-            self.listed([(n, "; ".join(f"tiêu chí {t}: {_end(x, '')}" for t, x in items))
-                         for n, items in plans])
+            self.by_unit([(n, [f"tiêu chí {t}: {_bare(x)}" for t, x in items]) for n, items in plans],
+                         None)
         self.heading(w("muc.nhiem_vu"), 3)
         self.by_unit(f.texts.get("plans", []), "phuong_huong.khong")
         self.heading(w("muc.kien_nghi"), 3)
@@ -655,6 +697,20 @@ def _end(text: str, mark: str = ".") -> str:
     """A commune's text as a sentence of the report: trimmed, ending with one mark."""
     text = " ".join(str(text).split())
     return text if not mark or text.endswith((".", "!", "?", ":", ";")) else text + mark
+
+
+def _figure(ind, value: object) -> tuple[str, str]:
+    """An indicator's figure and its unit as the text writes them: 96,5%; 46 triệu đồng; 22 cuộc."""
+    if ind.unit == "%":
+        return vn_percent(value, 1), ""
+    if ind.aggregate == "weighted":
+        return vn_number(value, 1), f" {ind.unit}"
+    return vn_count(value), f" {ind.unit}"
+
+
+def _bare(text: str) -> str:
+    """A commune's text inside a listed item: trimmed, without its own closing mark."""
+    return " ".join(str(text).split()).rstrip(".;")
 
 
 def _band_text(label: str) -> str:
