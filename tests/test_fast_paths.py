@@ -82,6 +82,8 @@ def _to_csv_twin(cells: pd.DataFrame, names: dict[str, str], path) -> None:
     frame.insert(1, "unit_name", [names.get(u, "") for u in frame["unit_code"]])
     frame["value"] = [int(v) if isinstance(v, float) and v.is_integer() else v
                       for v in frame["value"]]
+    # Text that a spreadsheet would take for a formula is neutralised in both (OWASP).
+    frame = frame.map(lambda v: values_csv.neutralise(v) if isinstance(v, str) else v)
     frame[values_csv.COLUMNS].to_csv(path, index=False, encoding="utf-8-sig")
 
 

@@ -105,7 +105,7 @@ def test_a_feedback_copy_that_cannot_be_written_is_a_finding(tmp_path, samples, 
             shutil.copy2(p, inp / p.name)
     corpus.garbage_in_number(tho_thanh, inp / tho_thanh.name)
 
-    def broken(source, target, findings):
+    def broken(source, target, findings, *context):
         raise ValueError("openpyxl could not write the copy")
 
     monkeypatch.setattr(feedback, "_write_copy", broken)
@@ -129,13 +129,13 @@ def test_excel_errors_dates_in_result_cells_and_percent_formatted_fractions(tmp_
         ws = book[SHEET_PB08]
         ws[corpus.address(ws, "1", DONE)] = "#REF!"           # typed error value
         ws[corpus.address(ws, "2", DONE)] = "#N/A"            # computed below (formula + cache)
-        rate = ws[corpus.address(ws, "8", DONE)]
+        rate = ws[corpus.address(ws, "9", DONE)]  # row 8 (BHYT) shows PB01's figure: row 9 is typed
         rate.value, rate.number_format = 0.796, "0.0%"        # "79,6 %" typed in a % cell
         pb01 = book[corpus.SHEET_PB01]
         day = pb01[corpus.address(pb01, "2.1", RESULT)]
         day.value, day.number_format = datetime.datetime(1900, 1, 1), "dd/mm/yyyy"
         return (corpus.address(ws, "1", DONE), corpus.address(ws, "2", DONE),
-                corpus.address(ws, "8", DONE), corpus.address(pb01, "2.1", RESULT))
+                corpus.address(ws, "9", DONE), corpus.address(pb01, "2.1", RESULT))
 
     inp, (typed, computed, rate, day) = _input(tmp_path, samples, tho_thanh, change)
     # Make the #N/A a formula's cached result, as Excel saves a formula that failed.
@@ -166,5 +166,5 @@ def test_excel_errors_dates_in_result_cells_and_percent_formatted_fractions(tmp_
     import csv as _csv
     with (out / "values.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = [r for r in _csv.DictReader(fh) if r["unit_code"] == "15652" and r["annex"] == "PB08"
-                and r["row_code"] == "8" and r["column"] == "thuc_hien"]
+                and r["row_code"] == "9" and r["column"] == "thuc_hien"]
     assert [float(r["value"]) for r in rows] == [79.6]

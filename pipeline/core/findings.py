@@ -122,7 +122,7 @@ CATALOGUE: dict[str, Kind] = {
                                    "Kiểm tra lại đánh giá; nếu đúng, ghi rõ lý do vào cột Ghi chú."),
     "excel-error": Kind(Level.ERROR, "{note}", "Sửa công thức của ô (hoặc nhập thẳng số liệu) rồi gửi lại."),
     "cell-date": Kind(Level.ERROR, "{note}",
-                      "Định dạng lại ô thành số (Format Cells > Number hoặc General) rồi nhập lại số liệu."),
+                      "Định dạng lại ô thành số (chuột phải vào ô, chọn Format Cells, thẻ Number, kiểu General) rồi nhập lại số liệu."),
     # Normalized values (the commune's value was usable after conversion)
     "value-normalized": Kind(Level.INFO, "{note}", "Lần sau ghi đúng dạng để tránh nhầm lẫn."),
     "text-legacy-font": Kind(Level.INFO, "{note}", "Lần sau gõ bằng bảng mã Unicode (font Times New Roman)."),
@@ -175,6 +175,13 @@ LABELS: dict[str, str] = {
     "history-last-year-differs": "Cùng kỳ năm trước khác số đã báo cáo",
     "history-outlier": "Khác xa các kỳ trước",
     "history-criterion-lost": "Tiêu chí không còn đạt",
+    "file-unreadable": "Không mở được file",
+    "folder-unreadable": "Không mở được thư mục",
+    "file-not-regular": "Không phải file thật",
+    "file-crashed": "File làm lỗi trình đọc",
+    "feedback-failed": "Không tạo được bản phản hồi",
+    "excel-error": "Ô có lỗi công thức Excel",
+    "cell-date": "Ô số liệu bị định dạng ngày",
 }
 
 
