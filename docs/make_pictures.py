@@ -121,7 +121,12 @@ def copy_samples(dest: Path) -> Path:
 
 
 def header_cell(sheet, code: str, column: str):
-    """The cell in the table row coded `code` (column A), under the header `column`."""
+    """The cell in the table row coded `code` (its stable code in column A, or, where the Mã column
+    shows a person's code instead, the row's label in column B), under the header `column`."""
+    from pipeline.annexes import load_annexes
+
+    labels = {r.label for a in load_annexes().values() if a.sheet == sheet.title
+              for r in a.rows if r.code == code}
     header_row = code_row = col = None
     for row in sheet.iter_rows():
         first = row[0].value
@@ -129,7 +134,8 @@ def header_cell(sheet, code: str, column: str):
             for cell in row:
                 if isinstance(cell.value, str) and cell.value.strip() == column:
                     header_row, col = cell.row, cell.column
-        elif first is not None and str(first).strip() == code:
+        elif (first is not None and str(first).strip() == code) or (
+                len(row) > 1 and isinstance(row[1].value, str) and row[1].value.strip() in labels):
             code_row = row[0].row
             break
     if header_row is None or code_row is None:
