@@ -18,30 +18,27 @@ import numpy as np
 import pandas as pd
 
 from pipeline.annexes import load_annexes
+from pipeline.annexes.slots import default_slots
 from pipeline.archive.history import check_history
 from pipeline.archive.stage import hash_files, received_dates, record_run, used_files
 from pipeline.archive.store import Archive, ArchiveError, archive_path
 from pipeline.archive.trend import TREND_ITEMS
-from pipeline.config.paths import INPUT_DIR, OUTPUT_DIR, SAMPLES_DIR
-from pipeline.intake.cells import cells_frame
-from pipeline.intake.discover import discover
-from pipeline.core.findings import Finding, cap_per_file
-from pipeline.intake.files import FileResult, failed_file, file_mtime, intake_all
-from pipeline.config.period import Period, PeriodError
-from pipeline.progress import progress
 from pipeline.checks.rules import check_rules
 from pipeline.checks.schema import validate_cells
+from pipeline.config.paths import INPUT_DIR, OUTPUT_DIR, SAMPLES_DIR
+from pipeline.config.period import Period, PeriodError
 from pipeline.config.settings import Settings
-from pipeline.annexes.slots import default_slots
-from pipeline.text.numbers import vn_count
+from pipeline.console import print_summary
+from pipeline.core.findings import Finding, cap_per_file
 from pipeline.core.states import FileState, Level, UnitStatus
 from pipeline.district.tables import build_district
-from pipeline.console import print_summary
+from pipeline.intake.cells import cells_frame
+from pipeline.intake.discover import discover
+from pipeline.intake.files import FileResult, failed_file, file_mtime, intake_all
 from pipeline.outputs.publish import failure_message, write_outputs
+from pipeline.progress import progress
 from pipeline.result import RunResult
-
-
-
+from pipeline.text.numbers import vn_count
 
 
 def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir: Path | None = None,

@@ -12,9 +12,9 @@ import csv
 import re
 from pathlib import Path
 
+import corpus
 import pytest
 
-import corpus
 from pipeline.cli import main
 from pipeline.core.findings import CATALOGUE, LABELS
 

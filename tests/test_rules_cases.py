@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sheets import HEADER_ROW, cell_at, header_columns, row_of
 
 from pipeline.annexes.layout import META_SHEET
-from pipeline.run import consolidate, run_checks
 from pipeline.core.states import Level
-from sheets import HEADER_ROW, cell_at, header_columns, row_of
+from pipeline.run import consolidate, run_checks
 
 TT, PB01, PB08, PB09 = "Thông tin chung", "Tiêu chí NTM", "Chỉ tiêu chủ yếu", "Nội dung thành phần"
 VALUE, DONE, LAST_YEAR = "Giá trị", "Thực hiện kỳ báo cáo", "Cùng kỳ năm trước"

@@ -21,10 +21,10 @@ import pytest
 from pipeline.annexes import load_annexes
 from pipeline.annexes.formulas import AllMet
 from pipeline.annexes.model import MET, NOT_MET
-from pipeline.forms.generate import context, unit_file_name
-from pipeline.run import consolidate
 from pipeline.config.settings import load_settings
+from pipeline.forms.generate import context, unit_file_name
 from pipeline.forms.template import write_workbook
+from pipeline.run import consolidate
 from tests.libreoffice import convert, pdf_page_sizes, recalculated_values, require_soffice
 from tests.sheets import formula_cells
 

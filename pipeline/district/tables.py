@@ -23,25 +23,39 @@ from pipeline.annexes import Annex, load_annexes
 from pipeline.annexes.compute import compute_fixed_many
 from pipeline.annexes.formulas import AllMet, CountMet, RowRatio, SumRows
 from pipeline.annexes.model import MET
-from pipeline.archive.history import previous_period
-from pipeline.archive.trend import CRITERIA_MET, FUNDS, HOUSEHOLDS_ITEM, POVERTY, TREND_ITEMS
-from pipeline.config.period import Period
-from pipeline.district.comparisons import (
-    CriteriaChange, criteria_change, disbursement_by_component, funds_against_plan,
-    indicator_comparison, new_products, targets_table,
-)
-from pipeline.district.table import (
-    Across, Average, Band, Col, CountNumbers, CountOf, CountText, Footer, Sum, SumColumns, Table,
-    Weighted,
-)
 from pipeline.annexes.pb10 import DECISION as RECOGNISED_DECISION
 from pipeline.annexes.pb10 import PROPOSED as PROPOSED_YEAR
 from pipeline.annexes.pb10 import YEAR as RECOGNISED_YEAR
-from pipeline.core.values import ERROR_MARK, blank_mask, is_blank, is_number
-from pipeline.text.numbers import vn_count
-from pipeline.result import RunResult
-from pipeline.text.numbers import vn_number
+from pipeline.archive.history import previous_period
+from pipeline.archive.trend import CRITERIA_MET, FUNDS, HOUSEHOLDS_ITEM, POVERTY, TREND_ITEMS
+from pipeline.config.period import Period
 from pipeline.core.states import UnitStatus
+from pipeline.core.values import ERROR_MARK, blank_mask, is_blank, is_number
+from pipeline.district.comparisons import (
+    CriteriaChange,
+    criteria_change,
+    disbursement_by_component,
+    funds_against_plan,
+    indicator_comparison,
+    new_products,
+    targets_table,
+)
+from pipeline.district.table import (
+    Across,
+    Average,
+    Band,
+    Col,
+    CountNumbers,
+    CountOf,
+    CountText,
+    Footer,
+    Sum,
+    SumColumns,
+    Table,
+    Weighted,
+)
+from pipeline.result import RunResult
+from pipeline.text.numbers import vn_count, vn_number
 
 #: Shown across the row of a unit whose file was read but refused (wrong period, unknown template …).
 NOT_USED = "File có lỗi, chưa tổng hợp"

@@ -20,16 +20,30 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline import TEMPLATE_VERSION, __version__
 from pipeline.annexes import Annex, Column, Row
-from pipeline.annexes.model import Link
 from pipeline.annexes.compute import compute_fixed, compute_list_row
-from pipeline.annexes.layout import FIRST_DATA_ROW, GROUP_ROW, GUIDE_SHEET, HEADER_ROW, META_KEYS, META_NAMES, META_SHEET
+from pipeline.annexes.layout import (
+    FIRST_DATA_ROW,
+    GROUP_ROW,
+    GUIDE_SHEET,
+    HEADER_ROW,
+    META_KEYS,
+    META_NAMES,
+    META_SHEET,
+)
+from pipeline.annexes.model import Link
 from pipeline.config.period import Period
 from pipeline.config.regions import REGIONS
 from pipeline.config.registry import Unit
-from pipeline.excel.sheet_layout import (
-    BLANK_DATE, set_page, text_height, write_banner, write_heading, write_signature, write_title,
-)
 from pipeline.core.sample import SAMPLE_BANNER
+from pipeline.excel.sheet_layout import (
+    BLANK_DATE,
+    set_page,
+    text_height,
+    write_banner,
+    write_heading,
+    write_signature,
+    write_title,
+)
 from pipeline.excel.styles import Styles
 from pipeline.excel.validation import data_validation_options
 from pipeline.text.names import sentence_case, sentence_name, strip_unit_prefix

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from pipeline.annexes.slots import Slots
 from pipeline.intake.read import xl_rowcol_to_cell
 from pipeline.intake.safety import MAX_SHEET_ROWS
-from pipeline.annexes.slots import Slots
 
 #: Columns of the frame handed to validation, in order.
 FRAME_COLUMNS = ("unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "raw",

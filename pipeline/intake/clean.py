@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from pipeline.config.regions import region_name
-from pipeline.intake.cells import CellBlock
-from pipeline.core.findings import Finding
-from pipeline.text.normalize import EXCEL_ERRORS, Parsed, clean_text, parse_choice, parse_number
-from pipeline.intake.read import AnnexRead, xl_rowcol_to_cell
 from pipeline.annexes.model import NUMERIC_KINDS, WHOLE_KINDS
 from pipeline.annexes.slots import Slots
+from pipeline.config.regions import region_name
+from pipeline.core.findings import Finding
 from pipeline.core.states import Level
+from pipeline.intake.cells import CellBlock
+from pipeline.intake.read import AnnexRead, xl_rowcol_to_cell
+from pipeline.text.normalize import EXCEL_ERRORS, Parsed, clean_text, parse_choice, parse_number
 
 #: Conversions that may have guessed wrong: a 0.8 % poverty rate typed as 0,8 becomes 80.
 DOUBTFUL = frozenset({"percent-from-fraction", "number-ambiguous-separator"})

@@ -19,9 +19,9 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from pipeline.annexes import load_annexes
 from pipeline.core.findings import Finding
+from pipeline.core.sample import SAMPLE_BANNER, sample_name
 from pipeline.core.states import Level
 from pipeline.excel.styles import MARK_FILLS
-from pipeline.core.sample import SAMPLE_BANNER, sample_name
 from pipeline.result import RunResult
 from pipeline.text.names import ascii_name, sentence_name, strip_unit_prefix
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipeline.core.sample import SAMPLE_BANNER
-from pipeline.excel.sheet_layout import write_banner
 from pipeline.archive.history import describe
-from pipeline.result import RunResult
-from pipeline.excel.styles import MARK_FILLS, Styles
 from pipeline.core.findings import label
+from pipeline.core.sample import SAMPLE_BANNER
 from pipeline.core.states import Level
+from pipeline.excel.sheet_layout import write_banner
+from pipeline.excel.styles import MARK_FILLS, Styles
+from pipeline.result import RunResult
 
 LEVEL_FILL = MARK_FILLS
 

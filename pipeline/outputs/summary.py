@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -25,26 +25,48 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pipeline.core.sample import SAMPLE_BANNER
+from pipeline.core.states import UnitStatus
 from pipeline.core.values import as_number, is_blank, is_number, tidy
-from pipeline.district.tables import (
-    CriteriaSummary, District, FundsSummary, OcopSummary, RecognitionSummary,
-)
 from pipeline.district.table import (
-    Across, Average, Col, CountNumbers, CountOf, Sum, Table, Total, Weighted,
+    Across,
+    Average,
+    Col,
+    CountNumbers,
+    CountOf,
+    Sum,
+    Table,
+    Total,
+    Weighted,
+)
+from pipeline.district.tables import (
+    CriteriaSummary,
+    District,
+    FundsSummary,
+    OcopSummary,
+    RecognitionSummary,
 )
 from pipeline.excel.fast_sheet import (
-    CellWriter, FormulaSheet, formula_template, formula_writer, value_writer,
+    CellWriter,
+    FormulaSheet,
+    formula_template,
+    formula_writer,
+    value_writer,
 )
-from pipeline.result import RunResult
 from pipeline.excel.sheet_layout import (
-    PRINT_WIDTH_PX, line_chars, set_page, text_height, write_banner, write_heading,
-    write_signature, write_title,
+    PRINT_WIDTH_PX,
+    line_chars,
+    set_page,
+    text_height,
+    write_banner,
+    write_heading,
+    write_signature,
+    write_title,
 )
 from pipeline.excel.styles import GROUP_FILL, HEADER_FILL, NUM_FORMATS, Styles
-from pipeline.core.sample import SAMPLE_BANNER
+from pipeline.result import RunResult
 from pipeline.text.names import strip_unit_prefix
 from pipeline.text.numbers import vn_number
-from pipeline.core.states import UnitStatus
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
                     "strings_to_urls": False}
