@@ -606,7 +606,8 @@ def _read_layout(table: dict[str, Any] | None, level: str | None, problems: _Pro
         return None
     if level == LEVEL_DISTRICT and layout != LAYOUT_LEGACY:
         problems.add(
-            section, "danh_muc", f"cấp huyện chỉ có trong danh mục \"{LAYOUT_LEGACY}\" ({LAYOUT_LABELS[LAYOUT_LEGACY]})."
+            section, "danh_muc",
+            f"cấp huyện chỉ có trong danh mục \"{LAYOUT_LEGACY}\" ({LAYOUT_LABELS[LAYOUT_LEGACY]})."
         )
         return None
     return layout

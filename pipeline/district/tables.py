@@ -1053,7 +1053,8 @@ DETAIL_SHEET_MAX_ROWS = 100_000
 
 def _details_elsewhere(count: int) -> Table:
     return Table(
-        code="", sheet=DETAILS_SHEET, title=DETAILS_TITLE, columns=(Col("noi_dung", "Nội dung", kind="text", width=90),),
+        code="", sheet=DETAILS_SHEET, title=DETAILS_TITLE,
+        columns=(Col("noi_dung", "Nội dung", kind="text", width=90),),
         rows=pd.DataFrame(columns=["label", "state", "noi_dung"]),
         note=f"Có {vn_count(count)} ô số liệu, quá nhiều để xem trong một trang tính.",
         notes=("Toàn bộ số liệu chi tiết (đơn vị, phụ biểu, mã dòng, cột, giá trị, file, ô) nằm trong "
