@@ -196,7 +196,7 @@ def _resolve_duplicates(files: list[FileResult]) -> None:
     for r in files:
         if r.status == FileState.READ and r.unit_code:
             by_unit.setdefault(r.unit_code, []).append(r)
-    for unit, group in by_unit.items():
+    for _unit, group in by_unit.items():
         if len(group) < 2:
             continue
         group.sort(key=lambda r: (r.mtime, r.file))

@@ -136,7 +136,7 @@ def test_findings_are_capped_per_file(tmp_path: Path, settings, tho_thanh):
     ws = book[PB01]
     cols = header_columns(ws)
     for r in range(HEADER_ROW + 1, ws.max_row + 1):
-        for title in ("Kết quả kỳ báo cáo", "Kết quả đến 31/12 năm trước"):
+        for _title in ("Kết quả kỳ báo cáo", "Kết quả đến 31/12 năm trước"):
             if ws.cell(r, 1).value and "." in str(ws.cell(r, 1).value):
                 ws.cell(r, cols["Đánh giá kỳ báo cáo"]).value = "Tốt"
                 ws.cell(r, cols["Đánh giá đến 31/12 năm trước"]).value = "Tốt"

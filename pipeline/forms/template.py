@@ -281,7 +281,7 @@ def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: Workbook
             elif col.key in row.formulas:
                 formula = row.formulas[col.key]
                 addr = _addr_fixed(annex, row)
-                text = formula.excel(lambda rc, ck: addr(rc, ck, col.key))
+                text = formula.excel(lambda rc, ck, addr=addr, key=col.key: addr(rc, ck, key))
                 ws.write_formula(r, j, text, styles.cell(kind=formula.kind, role="formula",
                                                          style=row.style),
                                  computed[(row.code, col.key)])
@@ -321,7 +321,7 @@ def _write_list_rows(ws: Worksheet, styles: Styles, annex: Annex,
         computed = compute_list_row(annex, values)
         for j, col in enumerate(annex.columns):
             if col.formula is not None:
-                text = col.formula.excel(lambda _rc, ck: xl_rowcol_to_cell(r, cols[ck or col.key]))
+                text = col.formula.excel(lambda _rc, ck, r=r, key=col.key: xl_rowcol_to_cell(r, cols[ck or key]))
                 ws.write_formula(r, j, text, styles.cell(kind=col.kind, role="formula"),
                                  computed[col.key])
             else:

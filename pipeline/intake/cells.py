@@ -115,7 +115,9 @@ def cells_frame(blocks: Sequence[tuple[str, str, CellBlock]], slots: Slots) -> p
         **{k: slots.column(k)[slot] for k in ("min", "max", "max_length", "required", "unique")},
     }
     # Object columns stay ``object`` (pandas would otherwise copy every text into a str array).
-    return pd.DataFrame({k: pd.Series(v, dtype=object, copy=False) if getattr(v, "dtype", None) == object
+    # E721: compares a numpy dtype with ``object`` (dtype equality), not two types.
+    return pd.DataFrame({k: pd.Series(v, dtype=object, copy=False)
+                         if getattr(v, "dtype", None) == object  # noqa: E721
                          else v for k, v in columns.items()}, copy=False)
 
 

@@ -566,7 +566,7 @@ def _draw_table(ws: Worksheet, page: _Page, table: Table, top: int, *, autofilte
     if not placed.rows:
         _box(ws, r, 0, r, last_col, "Không có số liệu", page.state())
         r += 1
-    for i, footer in enumerate(table.footers):
+    for i, _footer in enumerate(table.footers):
         _draw_footer(ws, page, table, placed, r, i)
         placed.footers.append(r)
         r += 1
@@ -684,7 +684,7 @@ def _draw_section(ws: Worksheet, page: _Page, table: Table, placed: _Placed, r: 
         j = placed.col[c.key]
         if c.key in totals:
             rng = _range(r + 1, r + count, j)
-            ws.write_formula(r, j, totals[c.key].excel(lambda _k: rng, _no_footer_cell), page.footer(c.kind),
+            ws.write_formula(r, j, totals[c.key].excel(lambda _k, rng=rng: rng, _no_footer_cell), page.footer(c.kind),
                              _cached(table.section_values[name].get(c.key)))
         elif j > text_end:
             ws.write_blank(r, j, None, page.footer("text"))

@@ -73,7 +73,7 @@ def _lock(out: Path) -> Path:
                 anchor.unlink(missing_ok=True)
                 continue
             if waited >= LOCK_WAIT:
-                raise PublishError("thư mục kết quả đang được một lần chạy khác ghi", "previous")
+                raise PublishError("thư mục kết quả đang được một lần chạy khác ghi", "previous")  # noqa: B904 (chaining kept as before)
             time.sleep(0.2)
             waited += 0.2
             continue
