@@ -123,12 +123,14 @@ def other_period(files: list[FileResult], period: Period) -> str | None:
 
 
 def wrong_period_message(result: RunResult, folder: Path) -> str:
+    other = result.other_period
+    assert other is not None  # asked only when the files name another period
     found = [r.period for r in result.files if r.period]
-    same = found.count(result.other_period)
+    same = found.count(other)
     try:
-        label = Period.parse(result.other_period).label
+        label = Period.parse(other).label
     except PeriodError:
-        label = result.other_period
+        label = other
     share = "đều" if same == len(found) else f"phần lớn ({vn_count(same)}/{vn_count(len(found))} file)"
     return (f"Chú ý: các file trong {folder} {share} là báo cáo {label}; kỳ đang tổng hợp là "
             f"{result.period.label}. Nếu cần tổng hợp {label}, chạy lại với --period "

@@ -143,7 +143,7 @@ def _clean(slots: Slots, slot: int, raw: object) -> tuple:
         # Typed or computed in the commune's cell: reported once here, never taken as text, and
         # not reported again by the schema as a value that is not a number or not in the list.
         shown = raw.strip().upper()
-        out = (None, None, False, "excel-error",
+        out: tuple = (None, None, False, "excel-error",
                ("excel-error", f"Ô chứa lỗi công thức Excel {shown}, không có số liệu.", None))
         return _remember(key, out)
     parsed = _parse(raw, kind, slots.choices[slot])

@@ -312,6 +312,7 @@ def _pooled(items: list[tuple[Path, str]], registry: Registry, period: Period, w
                              initargs=(registry, period)) as pool:
         futures = [pool.submit(_intake_chunk, c) for c in chunks]
         for part, future in zip(chunks, futures):
+            done: Sequence[FileResult | None]
             try:
                 done = future.result()
             except BaseException as exc:  # BrokenProcessPool, PicklingError, …

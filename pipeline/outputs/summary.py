@@ -244,10 +244,10 @@ def _write_recognition(book: Workbook, page: _Page, summary: RecognitionSummary)
 def _write_table_sheet(book: Workbook, page: _Page, table: Table, *more: Table | None) -> None:
     """A sheet holding one table, and the tables ``more`` under it (TH03, TH05, TH06, TH08 …)."""
     ws = _add_sheet(book, table.sheet)
-    more = tuple(t for t in more if t is not None)
-    placed = page.open_sheet(ws, table, widths_from=more)
+    present = tuple(t for t in more if t is not None)
+    placed = page.open_sheet(ws, table, widths_from=present)
     end = placed.end
-    for other in more:
+    for other in present:
         end = _draw_table(ws, page, other, end + 1, autofilter=False).end
     page.close_sheet(ws, placed, end + 1)
 
@@ -684,7 +684,7 @@ def _draw_section(ws: Worksheet, page: _Page, table: Table, placed: _Placed, r: 
         j = placed.col[c.key]
         if c.key in totals:
             rng = _range(r + 1, r + count, j)
-            ws.write_formula(r, j, totals[c.key].excel(lambda _k, rng=rng: rng, _no_footer_cell), page.footer(c.kind),
+            ws.write_formula(r, j, totals[c.key].excel(partial(_same, rng), _no_footer_cell), page.footer(c.kind),
                              _cached(table.section_values[name].get(c.key)))
         elif j > text_end:
             ws.write_blank(r, j, None, page.footer("text"))
@@ -765,6 +765,10 @@ def _one_line(width: float) -> int:
 def _px(width: float) -> int:
     """Pixels of a column of ``width`` characters (Excel's default font, as xlsxwriter sizes it)."""
     return int(width * 7 + 0.5) + 5 if width >= 1 else int(width * 12 + 0.5)
+
+
+def _same(value: str, _key: str | None) -> str:
+    return value
 
 
 def _no_footer_cell(_key: str | None, _i: int) -> str:
