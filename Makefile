@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help templates samples consolidate test pictures bench clean
+.PHONY: help templates samples consolidate lint test pictures bench clean
 
 help:
 	@echo "make templates    - tạo biểu mẫu trống và biểu mẫu cho từng xã (templates/bieu_mau/)"
 	@echo "make consolidate  - tổng hợp các file trong input/ (hoặc file mẫu nếu input/ trống)"
-	@echo "make test         - chạy kiểm thử"
+	@echo "make test         - kiểm tra mã nguồn (ruff, mypy) rồi chạy kiểm thử"
 	@echo "make pictures     - vẽ lại hình minh họa trong README (docs/hinh/, cần LibreOffice)"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -30,7 +30,12 @@ consolidate: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py $(SIZES)
 
-test: $(STAMP)
+# Static checks first (seconds), then the suite.
+lint: $(STAMP)
+	$(PY) -m ruff check pipeline tests bench docs
+	$(PY) -m mypy
+
+test: lint
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 pictures: $(STAMP)

@@ -43,10 +43,8 @@ def _period(i: int) -> str:
 def scale(units: int, periods: int, path: Path) -> dict:
     import pandas as pd
 
-    from pipeline.archive.store import Accepted, Archive, FileSeen
-
-    from pipeline.annexes import load_annexes
     from pipeline.archive.history import PLAUSIBILITY
+    from pipeline.archive.store import Accepted, Archive, FileSeen
 
     keep = lambda annex, _row, column: PLAUSIBILITY.get(annex) == column  # noqa: E731 (as the checks)
     frames = _sample_frames()

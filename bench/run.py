@@ -116,8 +116,9 @@ def _earlier_periods(path: Path, period: str, count: int) -> None:
 
 
 def measure(size: int, baseline_max: int, history_periods: int = 0) -> dict:
-    from pipeline.config.settings import load_settings, write_settings
     from synthetic import build
+
+    from pipeline.config.settings import load_settings, write_settings
 
     folder, settings = build(size, load_settings())
     settings_file = folder.parent / f"settings_{size}.toml"

@@ -14,10 +14,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from pipeline.annexes import load_annexes
-from pipeline.forms.generate import context
 from pipeline.config.registry import Registry, Unit, _rows, _units_of, registry_for_district, registry_for_province
-from pipeline.forms.samples import synthetic_data
 from pipeline.config.settings import Settings
+from pipeline.forms.generate import context
+from pipeline.forms.samples import synthetic_data
 from pipeline.forms.template import write_workbook
 
 CACHE = Path(__file__).resolve().parent / "cache"

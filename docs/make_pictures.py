@@ -40,6 +40,7 @@ from pipeline.run import consolidate  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests"))
 from libreoffice import convert_many  # noqa: E402
+
 from pipeline.config.settings import Settings, SettingsError, load_settings, make_settings  # noqa: E402
 
 PICTURES_DIR = ROOT / "docs" / "hinh"

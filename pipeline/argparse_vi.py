@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 #: argparse's English texts (Python 3.11–3.13) → Vietnamese. %-placeholders are kept as they are.
 WORDS: dict[str, str] = {
@@ -58,12 +59,14 @@ def ntranslate(singular: str, plural: str, n: int) -> str:
 @contextmanager
 def vietnamese() -> Iterator[None]:
     """argparse speaks Vietnamese inside this block (build the parser and parse inside it)."""
-    saved = argparse._, argparse.ngettext
-    argparse._, argparse.ngettext = translate, ntranslate
+    # argparse's module-level ``_`` and ``ngettext`` are not in its stubs: the module seen untyped.
+    module: Any = argparse
+    saved = module._, module.ngettext
+    module._, module.ngettext = translate, ntranslate
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved
+        module._, module.ngettext = saved
 
 
 class HelpFormatter(argparse.HelpFormatter):

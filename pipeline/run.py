@@ -18,30 +18,27 @@ import numpy as np
 import pandas as pd
 
 from pipeline.annexes import load_annexes
+from pipeline.annexes.slots import default_slots
 from pipeline.archive.history import check_history
 from pipeline.archive.stage import hash_files, received_dates, record_run, used_files
 from pipeline.archive.store import Archive, ArchiveError, archive_path
 from pipeline.archive.trend import TREND_ITEMS
-from pipeline.config.paths import INPUT_DIR, OUTPUT_DIR, SAMPLES_DIR
-from pipeline.intake.cells import cells_frame
-from pipeline.intake.discover import discover
-from pipeline.core.findings import Finding, cap_per_file
-from pipeline.intake.files import FileResult, failed_file, file_mtime, intake_all
-from pipeline.config.period import Period, PeriodError
-from pipeline.progress import progress
 from pipeline.checks.rules import check_rules
 from pipeline.checks.schema import validate_cells
+from pipeline.config.paths import INPUT_DIR, OUTPUT_DIR, SAMPLES_DIR
+from pipeline.config.period import Period, PeriodError
 from pipeline.config.settings import Settings
-from pipeline.annexes.slots import default_slots
-from pipeline.text.numbers import vn_count
+from pipeline.console import print_summary
+from pipeline.core.findings import Finding, cap_per_file
 from pipeline.core.states import FileState, Level, UnitStatus
 from pipeline.district.tables import build_district
-from pipeline.console import print_summary
+from pipeline.intake.cells import cells_frame
+from pipeline.intake.discover import discover
+from pipeline.intake.files import FileResult, failed_file, file_mtime, intake_all
 from pipeline.outputs.publish import failure_message, write_outputs
+from pipeline.progress import progress
 from pipeline.result import RunResult
-
-
-
+from pipeline.text.numbers import vn_count
 
 
 def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir: Path | None = None,
@@ -126,12 +123,14 @@ def other_period(files: list[FileResult], period: Period) -> str | None:
 
 
 def wrong_period_message(result: RunResult, folder: Path) -> str:
+    other = result.other_period
+    assert other is not None  # asked only when the files name another period
     found = [r.period for r in result.files if r.period]
-    same = found.count(result.other_period)
+    same = found.count(other)
     try:
-        label = Period.parse(result.other_period).label
+        label = Period.parse(other).label
     except PeriodError:
-        label = result.other_period
+        label = other
     share = "đều" if same == len(found) else f"phần lớn ({vn_count(same)}/{vn_count(len(found))} file)"
     return (f"Chú ý: các file trong {folder} {share} là báo cáo {label}; kỳ đang tổng hợp là "
             f"{result.period.label}. Nếu cần tổng hợp {label}, chạy lại với --period "
@@ -199,7 +198,7 @@ def _resolve_duplicates(files: list[FileResult]) -> None:
     for r in files:
         if r.status == FileState.READ and r.unit_code:
             by_unit.setdefault(r.unit_code, []).append(r)
-    for unit, group in by_unit.items():
+    for _unit, group in by_unit.items():
         if len(group) < 2:
             continue
         group.sort(key=lambda r: (r.mtime, r.file))

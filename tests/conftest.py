@@ -11,8 +11,8 @@ import pytest
 
 from pipeline.annexes import load_annexes
 from pipeline.config.paths import SAMPLES_DIR
-from pipeline.forms.generate import generate_templates
 from pipeline.config.settings import load_settings
+from pipeline.forms.generate import generate_templates
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -790,11 +790,11 @@ def fake_encrypted_container(package: bytes) -> bytes:
     package followed by opaque bytes). Not decryptable: a stand-in for the container's shape."""
     sector = 512
     info = struct.pack("<HHI", 4, 4, 0x40) + (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-        '<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption">'
-        '<keyData saltSize="16" blockSize="16" keyBits="256" hashSize="64" '
-        'cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA512" '
-        'saltValue="AAAAAAAAAAAAAAAAAAAAAA=="/></encryption>').encode("utf-8")
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+        b'<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption">'
+        b'<keyData saltSize="16" blockSize="16" keyBits="256" hashSize="64" '
+        b'cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA512" '
+        b'saltValue="AAAAAAAAAAAAAAAAAAAAAA=="/></encryption>')
     body = struct.pack("<Q", len(package)) + bytes((b * 7 + 3) & 0xFF for b in package[:8192])
     # Streams of at least 4096 bytes live in ordinary sectors (no mini stream needed).
     streams = [("EncryptionInfo", info.ljust(4096, b" ")), ("EncryptedPackage", body.ljust(4096, b"\0"))]

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from corpus import cell_at as cell_of
+
 from pipeline.annexes import load_annexes
 from pipeline.archive.received import FILE_NAME as BY_HAND
 from pipeline.archive.schema import SCHEMA_VERSION, create_v1

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config.paths import CATALOGUE_DIR
 from pipeline.annexes.catalogue import (
     DEFAULT_CATALOGUES,
     HEADER,
@@ -15,8 +14,8 @@ from pipeline.annexes.catalogue import (
     CatalogueError,
     CatalogueRow,
     load_catalogue,
-
 )
+from pipeline.config.paths import CATALOGUE_DIR
 from pipeline.config.regions import REGIONS, region_code
 
 NTM = CATALOGUE_DIR / DEFAULT_CATALOGUES["PB01"]

@@ -54,7 +54,6 @@ def test_consolidate_samples_prints_units_and_paths(tmp_path, capsys, samples):
 
 def _broken_copy(samples, folder):
     from openpyxl import load_workbook
-
     from sheets import cell_at
 
     folder.mkdir()
@@ -205,7 +204,6 @@ def test_every_file_of_another_period_is_said_first_and_gets_no_feedback(tmp_pat
 
 def test_one_file_of_another_period_still_gets_its_feedback(tmp_path, capsys, samples):
     from openpyxl import load_workbook
-
     from sheets import cell_at
 
     inp = tmp_path / "in"

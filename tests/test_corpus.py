@@ -30,13 +30,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import corpus
 import openpyxl
 import pytest
-
-from pipeline.intake.safety import ReadError, check_file
-
-import corpus
-from pipeline.outputs.values_csv import restore
 from corpus import (
     ASSESSMENT,
     DONE,
@@ -50,6 +46,9 @@ from corpus import (
     SHEET_TT,
     VALUE_TT,
 )
+
+from pipeline.intake.safety import ReadError, check_file
+from pipeline.outputs.values_csv import restore
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD = "2024-H1"
@@ -101,8 +100,8 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int, int]]:
 
 
 def _call_consolidate(input_dir: Path, output_dir: Path) -> int:
-    from pipeline.run import consolidate
     from pipeline.config.settings import load_settings
+    from pipeline.run import consolidate
 
     kwargs: dict[str, Any] = {"input_dir": input_dir, "output_dir": output_dir, "period": None,
                               "strict": False}

@@ -6,10 +6,10 @@ from __future__ import annotations
 import csv
 import shutil
 
+import corpus
 import numpy as np
 import pandas as pd
 
-import corpus
 from pipeline.cli import main
 from pipeline.outputs.values_csv import COLUMNS, neutralise, restore, write_values_csv
 

@@ -15,12 +15,12 @@ import shutil
 import zipfile
 from importlib.metadata import version
 
+import corpus
 import pandas as pd
 import pytest
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-import corpus
 from pipeline.district.tables import build_district
 from pipeline.excel.fast_sheet import FormulaSheet
 from pipeline.outputs import values_csv

@@ -13,7 +13,11 @@ from xlsxwriter.worksheet import Worksheet
 from pipeline.core.values import ERROR_MARK
 from pipeline.district.table import SumColumns
 from pipeline.excel.fast_sheet import (
-    FormulaSheet, formula_template, formula_writer, value_writer, write_value,
+    FormulaSheet,
+    formula_template,
+    formula_writer,
+    value_writer,
+    write_value,
 )
 
 FORMULAS = [

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import csv
-import re
 import hashlib
+import re
 import shutil
 
 import pytest
+from openpyxl import load_workbook
+from sheets import cell_at
 
 from pipeline.core.findings import LABELS
 from pipeline.excel.styles import MARK_FILLS
-from openpyxl import load_workbook
-
 from pipeline.run import consolidate
-from sheets import cell_at
 
 
 @pytest.fixture(scope="module")

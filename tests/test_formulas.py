@@ -8,8 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.annexes.compute import (compute_fixed, compute_fixed_cells, compute_fixed_many, compute_list_cells,
-                                      compute_list_many, compute_list_row)
+from pipeline.annexes.compute import (
+    compute_fixed,
+    compute_fixed_cells,
+    compute_fixed_many,
+    compute_list_cells,
+    compute_list_many,
+    compute_list_row,
+)
 from pipeline.annexes.formulas import Cells
 
 VALUES = [None, "", 0, 0.0, 3, 12.5, -1, "Đạt", "Chưa đạt", "abc", 1e6]

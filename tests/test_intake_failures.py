@@ -8,11 +8,11 @@ import os
 import pathlib
 import shutil
 
+import foreign
 import pandas as pd
 import pytest
 import python_calamine
 
-import foreign
 from pipeline.cli import main
 from pipeline.core.states import UnitStatus
 from pipeline.intake import files as intake_files

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import shutil
 
+import corpus
 import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-import corpus
 from pipeline.cli import main
 
 SHEET_PB05 = "Giải ngân vốn"

@@ -9,7 +9,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
-
 from libreoffice import (
     LibreOfficeError,
     convert,

@@ -12,12 +12,12 @@ import csv
 import re
 from pathlib import Path
 
+import corpus
 import pytest
 
-import corpus
-from pipeline.outputs.values_csv import restore
 from pipeline.cli import main
 from pipeline.core.findings import CATALOGUE, LABELS
+from pipeline.outputs.values_csv import restore
 
 #: Broken copies that are cheap to make (the huge and zip-bomb cases have file-level findings only).
 CASES = ("money_as_text", "garbage_in_number", "percent_over_100", "assessment_case",

@@ -8,16 +8,20 @@ from decimal import Decimal
 
 import pytest
 
+from pipeline.text.fold import fold
+from pipeline.text.legacy import (
+    TCVN3_TO_UNICODE,
+    VNI_TO_UNICODE,
+    detect_legacy,
+    tcvn3_to_unicode,
+    vni_to_unicode,
+)
 from pipeline.text.normalize import (
     NOTE_CODES,
     Parsed,
     clean_text,
     parse_choice,
     parse_number,
-)
-from pipeline.text.fold import fold
-from pipeline.text.legacy import (
-    TCVN3_TO_UNICODE, VNI_TO_UNICODE, detect_legacy, tcvn3_to_unicode, vni_to_unicode,
 )
 
 NBSP, NNBSP, THIN = "\u00a0", "\u202f", "\u2009"

@@ -8,10 +8,10 @@ import shutil
 
 import pandas as pd
 from openpyxl import load_workbook
+from sheets import cell_at
 
 from pipeline.annexes import load_annexes
 from pipeline.cli import main
-from sheets import cell_at
 
 SHEET_PB04 = "Huy động nguồn lực"
 DONE = "Thực hiện kỳ báo cáo"

@@ -11,9 +11,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+import corpus
 import pytest
 
-import corpus
 from pipeline.cli import main
 from pipeline.outputs import swap
 

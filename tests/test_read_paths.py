@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 import corpus
-from pipeline.intake.read import Workbook, read_annex
+
 from pipeline.intake import read
+from pipeline.intake.read import Workbook, read_annex
 
 #: Broken copies that keep a zip workbook the reader opens.
 CASES = ("row_inserted", "sheet_renamed", "sheet_deleted", "merged_cells", "money_as_text",

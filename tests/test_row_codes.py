@@ -6,10 +6,10 @@ from __future__ import annotations
 import csv
 
 from openpyxl import load_workbook
+from sheets import cell_at, row_of
 
 from pipeline.config.regions import REGIONS
 from pipeline.run import consolidate
-from sheets import cell_at, row_of
 
 
 def _as_previous_template(src, dst, annexes, region):

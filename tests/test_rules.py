@@ -39,7 +39,8 @@ def test_sum_typed_over_is_found_at_the_total(annexes):
     frame = _frame(_pb04("10001", 100.0, 40.0, 50.0) + _pb04("10002", 90.02, 40.0, 50.0))
     found = _found(frame, annexes, "formula-overwritten")
     assert [(f.unit_code, f.cell) for f in found] == [("10001", "thuc_hien0")]
-    assert found[0].level == Level.WARNING and "gõ đè thành 100; tính từ số liệu chi tiết được 90, bảng tổng hợp của huyện dùng số 90." in found[0].message
+    assert found[0].level == Level.WARNING and (
+        "gõ đè thành 100; tính từ số liệu chi tiết được 90, bảng tổng hợp của huyện dùng số 90." in found[0].message)
 
 
 def test_blank_formula_cells_are_not_checked(annexes):

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sheets import HEADER_ROW, cell_at, header_columns, row_of
 
 from pipeline.annexes.layout import META_SHEET
-from pipeline.run import consolidate, run_checks
 from pipeline.core.states import Level
-from sheets import HEADER_ROW, cell_at, header_columns, row_of
+from pipeline.run import consolidate, run_checks
 
 TT, PB01, PB08, PB09 = "Thông tin chung", "Tiêu chí NTM", "Chỉ tiêu chủ yếu", "Nội dung thành phần"
 VALUE, DONE, LAST_YEAR = "Giá trị", "Thực hiện kỳ báo cáo", "Cùng kỳ năm trước"
@@ -136,7 +136,7 @@ def test_findings_are_capped_per_file(tmp_path: Path, settings, tho_thanh):
     ws = book[PB01]
     cols = header_columns(ws)
     for r in range(HEADER_ROW + 1, ws.max_row + 1):
-        for title in ("Kết quả kỳ báo cáo", "Kết quả đến 31/12 năm trước"):
+        for _title in ("Kết quả kỳ báo cáo", "Kết quả đến 31/12 năm trước"):
             if ws.cell(r, 1).value and "." in str(ws.cell(r, 1).value):
                 ws.cell(r, cols["Đánh giá kỳ báo cáo"]).value = "Tốt"
                 ws.cell(r, cols["Đánh giá đến 31/12 năm trước"]).value = "Tốt"

@@ -27,8 +27,8 @@ def sample_run(tmp_path_factory):
     empty, out = tmp_path_factory.mktemp("input"), tmp_path_factory.mktemp("output")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(pipeline.run, "INPUT_DIR", empty)
-        from io import StringIO
         from contextlib import redirect_stdout
+        from io import StringIO
         printed = StringIO()
         with redirect_stdout(printed):
             assert main(["consolidate", "--output", str(out)]) == 0

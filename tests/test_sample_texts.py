@@ -6,9 +6,9 @@ import csv
 import re
 
 from openpyxl import load_workbook
+from sheets import cell_at
 
 from pipeline.cli import main
-from sheets import cell_at
 
 THO_THANH = "15652_"
 NARRATIVE = ("VB", "BCD", "TT", "KQ", "HC", "NN", "KN")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-
 from sheets import cell_at, list_rows
 
 SEED = Path("/work/shared/seed/bao-cao-ntm-6-thang-2024-xa-tho-thanh.txt")

@@ -12,8 +12,8 @@ from pipeline.config.period import Period, PeriodError
 from pipeline.config.registry import RegistryError
 from pipeline.config.settings import (
     DEFAULT_SETTINGS_PATH,
-    SettingsError,
     Settings,
+    SettingsError,
     load_settings,
     make_settings,
     settings_to_toml,

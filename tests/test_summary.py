@@ -21,10 +21,10 @@ import pytest
 from pipeline.annexes import load_annexes
 from pipeline.annexes.formulas import AllMet
 from pipeline.annexes.model import MET, NOT_MET
-from pipeline.forms.generate import context, unit_file_name
-from pipeline.run import consolidate
 from pipeline.config.settings import load_settings
+from pipeline.forms.generate import context, unit_file_name
 from pipeline.forms.template import write_workbook
+from pipeline.run import consolidate
 from tests.libreoffice import convert, pdf_page_sizes, recalculated_values, require_soffice
 from tests.sheets import formula_cells
 
@@ -256,7 +256,7 @@ def test_funds_by_source_and_district_total(book, expect):
     grand = sum(sums.values())
     total_col = header_col(ws, "Tổng số")
     assert ws.cell(total_row, total_col).value == approx(grand)
-    for k, code in enumerate(SOURCES):
+    for _k, code in enumerate(SOURCES):
         col = header_col(ws, pb04.row(code).label)
         assert ws.cell(share_row, col).value == approx(round(sums[code] / grand * 100, 1))
     days = header_col(ws, pb04.row("NGAY_CONG").label + " (công)")
@@ -382,7 +382,7 @@ def expected_criteria(expect, annex_code: str, targets) -> dict[str, list[str | 
     """Status of every criterion per unit, from the filled indicators (a Lỗi value is missing)."""
     annex = expect.annexes[annex_code]
     out = {}
-    for u, target in targets.items():
+    for u, _target in targets.items():
         values = {code: row.get("danh_gia") for code, row in expect.data[u][annex_code].items()}
         statuses = []
         for row in criterion_rows(annex):

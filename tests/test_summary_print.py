@@ -49,7 +49,7 @@ def test_every_unit_name_prints_at_9_pt_or_more(pdf_words):
     for number, words in enumerate(pages, 1):
         footer = [y1 - y0 for _x0, y0, _x1, y1, w in words if w == "Trang"]
         assert footer, f"page {number} has no page number"
-        for x0, y0, x1, y1, w in words:
+        for _x0, y0, _x1, y1, w in words:
             if w == "Xã" and y1 - y0 < 2 * footer[0]:  # a unit name in a row (not rotated)
                 points = BODY_POINTS * (y1 - y0) / footer[0]
                 assert points >= MIN_POINTS - 0.05, f"page {number}: {points:.1f} pt"

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
 from libreoffice import convert_many, pdf_page_sizes
+from openpyxl import load_workbook
 from sheets import cell_at, formula_cells, header_columns, list_rows, row_of
 
 A4_LANDSCAPE = (841.9, 595.3)

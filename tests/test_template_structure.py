@@ -6,10 +6,10 @@ import re
 
 import pytest
 from openpyxl import load_workbook
+from sheets import HEADER_ROW, cell_at, row_of
 
 from pipeline import TEMPLATE_VERSION
 from pipeline.annexes.layout import GUIDE_SHEET, META_SHEET
-from sheets import HEADER_ROW, cell_at, row_of
 
 # The table headers as the spec (shared/spec/annexes.md) lists them: an expectation typed from the
 # contract, not read from the code.
@@ -87,7 +87,7 @@ def test_fixed_rows_inputs_formulas_and_locks(blank_book, annexes, code):
             if col.key in row.formulas:
                 assert cell.data_type == "f", f"{cell.coordinate} should be a formula"
                 assert cell.protection.locked
-            elif col.key in inputs and not (row.prefill in ("district", "province", "period")):
+            elif col.key in inputs and row.prefill not in ("district", "province", "period"):
                 assert not cell.protection.locked, f"{cell.coordinate} should be an input"
                 assert cell.font.name == "Times New Roman"
             else:

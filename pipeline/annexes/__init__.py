@@ -7,9 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.annexes import pb03, pb04, pb05, pb06, pb07, pb08, pb09, pb10, pb11, tt
+from pipeline.annexes.catalogue import DEFAULT_CATALOGUES, load_catalogue
 from pipeline.annexes.criteria import criteria_annex
 from pipeline.annexes.model import Annex, Column, Row
-from pipeline.annexes.catalogue import DEFAULT_CATALOGUES, load_catalogue
 from pipeline.config.paths import CATALOGUE_DIR
 
 __all__ = ["Annex", "Column", "Row", "load_annexes"]

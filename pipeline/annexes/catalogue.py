@@ -13,10 +13,10 @@ import csv
 import math
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterator, Mapping
 
 from pipeline.config.regions import REGIONS, region_code
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import cast
 from collections.abc import Callable, Mapping
+from typing import cast
 
 import pandas as pd
 

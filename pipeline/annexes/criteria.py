@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from pipeline.annexes.catalogue import Catalogue
 from pipeline.annexes.common import code_column, label_column, note_column, unit_column
 from pipeline.annexes.formulas import AllMet, CountMet
 from pipeline.annexes.model import MET_CHOICES, Annex, Column, Row
-from pipeline.annexes.catalogue import Catalogue
 
 PREVIOUS = "Đến 31/12 năm trước"
 CURRENT = "Kỳ báo cáo"

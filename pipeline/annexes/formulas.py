@@ -7,7 +7,6 @@ report a computed cell that was overwritten with a typed value that disagrees.
 
 from __future__ import annotations
 
-
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass

@@ -22,7 +22,8 @@ ANNEX = Annex(
         Column("so_tc_dat", "Số tiêu chí NTM kiểu mẫu đạt", kind="int", max=30, required=True,
                width=13, aggregate="sum", hint="Số tiêu chí thôn NTM kiểu mẫu thôn đã đạt."),
         Column("tong_tc", "Tổng số tiêu chí NTM kiểu mẫu", kind="int", min=1, max=30, required=True,
-               width=13, hint=f"Tổng số tiêu chí của bộ tiêu chí thôn NTM kiểu mẫu ({MODEL_VILLAGE_CRITERIA} ở Thanh Hóa)."),
+               width=13,
+               hint=f"Tổng số tiêu chí của bộ tiêu chí thôn NTM kiểu mẫu ({MODEL_VILLAGE_CRITERIA} ở Thanh Hóa)."),
         Column("nam_kieu_mau", "Năm được công nhận NTM kiểu mẫu", kind="year", width=13,
                aggregate="count", hint="Năm của quyết định công nhận thôn NTM kiểu mẫu. Đủ tiêu chí nhưng chưa có "
                     "quyết định: để trống, ghi cột Dự kiến công nhận."),

@@ -34,7 +34,7 @@ def _shared(row: Row) -> Row:
                         f"chỉ ghi cùng kỳ năm trước và kế hoạch năm.")
 
 
-ROWS = (
+ROWS: tuple[Row, ...] = (
     _count("1", "Số cuộc họp, hội nghị tuyên truyền về xây dựng NTM", "cuộc"),
     _count("2", "Số lượt người dân tham dự", "lượt người"),
     _count("3", "Số nhà ở dân cư được xây mới, cải tạo, nâng cấp", "nhà"),

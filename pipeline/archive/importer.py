@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 from python_calamine import CalamineWorkbook
@@ -75,7 +76,8 @@ def _read_values_csv(path: Path) -> pd.DataFrame:
 
 def _read_details(path: Path, annexes: Mapping[str, Annex]) -> pd.DataFrame:
     try:
-        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(DETAILS_SHEET).to_python()
+        # Cells of any type: titles and keys are looked up with the cells as they are.
+        rows = cast(list[list[Any]], CalamineWorkbook.from_path(str(path)).get_sheet_by_name(DETAILS_SHEET).to_python())
     except Exception as exc:  # calamine raises its own error types for a missing sheet or a bad file
         raise ImportError_(f"{path.name}: không đọc được trang '{DETAILS_SHEET}' ({exc}).") from exc
     head = next((i for i, r in enumerate(rows) if "Mã đơn vị" in r and "Giá trị" in r), None)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -85,7 +86,7 @@ class Archive:
 
     def first_seen(self, hashes: Iterable[str]) -> dict[str, datetime]:
         """When each known content was first seen (its received date)."""
-        out = {}
+        out: dict[str, datetime] = {}
         for part in _chunks(list(set(hashes))):
             sql = f"SELECT sha256, first_seen FROM files WHERE sha256 IN ({_marks(part)})"
             out.update((sha, datetime.fromisoformat(seen)) for sha, seen in self.conn.execute(sql, part))
@@ -224,7 +225,7 @@ class Archive:
                 sub = conn.execute(
                     "INSERT INTO submissions (unit_code, period, file_id, run_id, accepted_at) "
                     "VALUES (?, ?, ?, ?, ?)", (a.unit_code, period, new_file, run, stamp)).lastrowid
-                fresh[a.unit_code] = sub
+                fresh[a.unit_code] = cast(int, sub)  # an INSERT always sets lastrowid
             if fresh:
                 counts["values"] = self._insert_values(fresh, values)
             conn.execute("UPDATE runs SET finished = ?, counts = ? WHERE id = ?",

@@ -24,10 +24,10 @@ from pipeline.annexes.catalogue import CatalogueRow
 from pipeline.annexes.compute import compute_fixed_cells, compute_list_cells
 from pipeline.annexes.formulas import Cells
 from pipeline.annexes.model import MET, NOT_MET
-from pipeline.text.numbers import vn_number, vn_percent
 from pipeline.config.regions import region_code
 from pipeline.core.findings import Finding
 from pipeline.core.states import Level
+from pipeline.text.numbers import vn_number, vn_percent
 
 Frame: TypeAlias = pd.DataFrame
 

@@ -14,8 +14,8 @@ import pandera.pandas as pa
 
 from pipeline.annexes import Annex
 from pipeline.annexes.model import NUMERIC_KINDS, WHOLE_KINDS
-from pipeline.core.findings import Finding
 from pipeline.annexes.slots import default_slots
+from pipeline.core.findings import Finding
 from pipeline.core.values import blank_mask
 from pipeline.text.fold import fold
 from pipeline.text.numbers import vn_count, vn_number, vn_range

@@ -322,7 +322,7 @@ _COLUMNS = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _rows(layout: str) -> tuple[dict[str, Any], ...]:
     # Read once per process: the package opens its SQLite file on every call. Imported here: the
     # package loads its address parsers on import (~0.4 s), and a run whose settings already list
@@ -332,7 +332,7 @@ def _rows(layout: str) -> tuple[dict[str, Any], ...]:
     return tuple(get_data(fields=_COLUMNS[layout], table=_TABLE_OF_LAYOUT[layout]))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _districts() -> tuple[tuple[str, str, str], ...]:
     pairs = {
         (row["districtCode"], row["district"], row["province"]) for row in _rows(LAYOUT_LEGACY)

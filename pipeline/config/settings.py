@@ -17,7 +17,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
+from pipeline.config.paths import SETTINGS_PATH
 from pipeline.config.period import Period, PeriodError
+from pipeline.config.regions import REGIONS
 from pipeline.config.registry import (
     DISTRICT_CODE_WIDTH,
     LAYOUT_2025,
@@ -38,8 +40,6 @@ from pipeline.config.registry import (
     registry_for_province,
     unknown_code_message,
 )
-from pipeline.config.paths import SETTINGS_PATH
-from pipeline.config.regions import REGIONS
 from pipeline.text.fold import fold, strip_diacritics
 from pipeline.text.names import split_unit_prefix
 
@@ -606,7 +606,8 @@ def _read_layout(table: dict[str, Any] | None, level: str | None, problems: _Pro
         return None
     if level == LEVEL_DISTRICT and layout != LAYOUT_LEGACY:
         problems.add(
-            section, "danh_muc", f"cấp huyện chỉ có trong danh mục \"{LAYOUT_LEGACY}\" ({LAYOUT_LABELS[LAYOUT_LEGACY]})."
+            section, "danh_muc",
+            f"cấp huyện chỉ có trong danh mục \"{LAYOUT_LEGACY}\" ({LAYOUT_LABELS[LAYOUT_LEGACY]})."
         )
         return None
     return layout

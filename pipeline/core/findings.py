@@ -27,16 +27,19 @@ CATALOGUE: dict[str, Kind] = {
     "file-lock": Kind(Level.INFO, "Bỏ qua file khóa tạm của Excel ({note}).",
                       "File ~$… do Excel tạo khi đang mở file; đóng Excel rồi chạy lại."),
     "file-encrypted": Kind(Level.ERROR, "File được đặt mật khẩu, không đọc được.",
-                           "Đề nghị xã gỡ mật khẩu (File > Info > Protect Workbook > Encrypt with Password, xóa mật khẩu) và gửi lại."),
+                           "Đề nghị xã gỡ mật khẩu (File > Info > Protect Workbook > Encrypt with Password, "
+                           "xóa mật khẩu) và gửi lại."),
     "file-corrupt": Kind(Level.ERROR, "File bị hỏng hoặc không phải file Excel thật: {note}.",
                          "Đề nghị xã mở lại file bằng Excel, lưu dạng Excel Workbook (.xlsx) và gửi lại."),
     "file-too-large": Kind(Level.ERROR, "File quá lớn ({note}), không đọc để bảo vệ máy.",
                            "Biểu mẫu chuẩn chỉ khoảng 50 KB; đề nghị xã dùng đúng biểu mẫu và gửi lại."),
     "file-unreadable": Kind(Level.ERROR, "Không mở được file để đọc ({note}).",
-                            "Kiểm tra file không bị khóa hay giới hạn quyền đọc (chép lại file vào thư mục input), rồi chạy lại."),
+                            "Kiểm tra file không bị khóa hay giới hạn quyền đọc (chép lại file vào thư mục input), "
+                            "rồi chạy lại."),
     "folder-unreadable": Kind(Level.ERROR, "Không mở được thư mục '{note}': các file bên trong chưa được đọc.",
                               "Cấp quyền đọc thư mục (hoặc chép các file ra thư mục khác trong input) rồi chạy lại."),
-    "file-not-regular": Kind(Level.ERROR, "'{note}' không phải là file thật (lối tắt bị hỏng hoặc tệp đặc biệt), không đọc được.",
+    "file-not-regular": Kind(Level.ERROR, "'{note}' không phải là file thật (lối tắt bị hỏng hoặc tệp đặc biệt), "
+                             "không đọc được.",
                              "Chép chính file Excel của xã (không phải lối tắt) vào thư mục input rồi chạy lại."),
     "file-crashed": Kind(Level.ERROR, "Không đọc được file: thư viện đọc Excel gặp sự cố với nội dung file ({note}).",
                          "Đề nghị xã mở file bằng Excel, lưu lại dạng Excel Workbook (.xlsx) và gửi lại."),
@@ -44,7 +47,8 @@ CATALOGUE: dict[str, Kind] = {
                             "Xem danh sách lỗi của file trong báo cáo kiểm tra; gửi danh sách đó cho xã."),
     "file-old-format": Kind(Level.INFO, "File dạng {note}: đã đọc được, nhưng không kiểm tra được bảng và công thức.",
                             "Lần sau đề nghị xã lưu dạng Excel Workbook (.xlsx)."),
-    "template-unknown": Kind(Level.ERROR, "File không phải biểu mẫu NTM của huyện, hoặc phiên bản biểu mẫu không rõ ({note}).",
+    "template-unknown": Kind(Level.ERROR, "File không phải biểu mẫu NTM của huyện, hoặc phiên bản biểu mẫu không rõ "
+                             "({note}).",
                              "Gửi cho xã biểu mẫu đúng kỳ (lệnh make templates) và đề nghị điền lại."),
     "template-version": Kind(Level.WARNING, "Biểu mẫu phiên bản {note}, khác phiên bản hiện hành: đã đọc theo tên cột.",
                              "Lần sau đề nghị xã dùng biểu mẫu mới nhất."),
@@ -114,15 +118,19 @@ CATALOGUE: dict[str, Kind] = {
     "negative-debt": Kind(Level.ERROR, "Số đã xử lý ({value}) lớn hơn nợ đầu kỳ ({note}).",
                           "Kiểm tra lại số nợ đầu kỳ và số đã xử lý."),
     # History (the archive of earlier periods)
-    "history-last-year-differs": Kind(Level.WARNING, "Cùng kỳ năm trước ghi {value}, khác số xã đã báo cáo kỳ đó: {note}.",
-                                      "Kiểm tra lại; nếu số kỳ trước đã được điều chỉnh, ghi rõ lý do vào cột Ghi chú."),
+    "history-last-year-differs": Kind(Level.WARNING,
+                                      "Cùng kỳ năm trước ghi {value}, khác số xã đã báo cáo kỳ đó: {note}.",
+                                      "Kiểm tra lại; nếu số kỳ trước đã được điều chỉnh, "
+                                      "ghi rõ lý do vào cột Ghi chú."),
     "history-outlier": Kind(Level.WARNING, "Giá trị {value} khác xa các kỳ trước của xã (khoảng thường gặp {note}).",
-                            "Kiểm tra lại số liệu (đơn vị tính, gõ thừa hoặc thiếu chữ số); nếu đúng, ghi rõ lý do vào cột Ghi chú."),
+                            "Kiểm tra lại số liệu (đơn vị tính, gõ thừa hoặc thiếu chữ số); "
+                            "nếu đúng, ghi rõ lý do vào cột Ghi chú."),
     "history-criterion-lost": Kind(Level.INFO, "Tiêu chí {value} đạt ở kỳ {note} nhưng kỳ này Chưa đạt.",
                                    "Kiểm tra lại đánh giá; nếu đúng, ghi rõ lý do vào cột Ghi chú."),
     "excel-error": Kind(Level.ERROR, "{note}", "Sửa công thức của ô (hoặc nhập thẳng số liệu) rồi gửi lại."),
     "cell-date": Kind(Level.ERROR, "{note}",
-                      "Định dạng lại ô thành số (chuột phải vào ô, chọn Format Cells, thẻ Number, kiểu General) rồi nhập lại số liệu."),
+                      "Định dạng lại ô thành số (chuột phải vào ô, chọn Format Cells, thẻ Number, kiểu General) "
+                      "rồi nhập lại số liệu."),
     # Normalized values (the commune's value was usable after conversion)
     "value-normalized": Kind(Level.INFO, "{note}", "Lần sau ghi đúng dạng để tránh nhầm lẫn."),
     "text-legacy-font": Kind(Level.INFO, "{note}", "Lần sau gõ bằng bảng mã Unicode (font Times New Roman)."),

@@ -31,8 +31,8 @@ def _aggregate(values: Mapping[str, object], weights: Mapping[str, object] | Non
     if weights is None:
         numbers = [float(v) for v in values.values() if is_number(v)]
         return sum(numbers) if numbers else ""
-    pairs = [(float(v), float(weights[u])) for u, v in values.items()
-             if is_number(v) and is_number(weights.get(u))]
+    pairs = [(float(v), float(w)) for u, v in values.items()
+             if is_number(v) and is_number(w := weights.get(u))]
     total = sum(w for _v, w in pairs)
     return round(sum(v * w for v, w in pairs) / total, 1) if total else ""
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import pandas as pd
 
@@ -292,8 +293,7 @@ def narrative_facts(result: RunResult, district: District) -> NarrativeFacts:
         ocop=_ocop(district, result.period),
         indicators=indicators,
         indicators_partial=_partial(district.indicators),
-        outreach=tuple(next((i for i in indicators if i.code == code), None)
-                       for code in OUTREACH_ROWS),
+        outreach=(_indicator(indicators, OUTREACH_ROWS[0]), _indicator(indicators, OUTREACH_ROWS[1])),
         components=_components(district.components),
         texts=_texts(district.narrative),
     )
@@ -367,7 +367,7 @@ def _criteria(summary: CriteriaSummary, annexes: Mapping[str, Annex],
         average=_number_or_none(averages.get(summary.count_key)),
         average_previous=_number_or_none(averages.get("so_tc_truoc")),
         gained=gained, lost=lost, undetermined=undetermined,
-        met_by=[(r.code, _name(r.label), int(met_by.get(k) or 0)) for k, r in zip(keys, criteria)],
+        met_by=[(r.code, _name(r.label), int(_amount(met_by, k))) for k, r in zip(keys, criteria)],
         plans=_criterion_plans(targets, annex, short),
     )
 
@@ -388,6 +388,20 @@ def _footer(table: Table, key: str, kind) -> dict[str, object]:
         if isinstance(footer.totals.get(key), kind):
             return values
     return {}
+
+
+def _indicator(indicators: Iterable[Indicator], code: str) -> Indicator | None:
+    return next((i for i in indicators if i.code == code), None)
+
+
+def _amount(values: Mapping[str, object], key: str) -> float:
+    """A footer's count or sum (``tidy`` keeps whole numbers int), 0 when blank or missing."""
+    return cast(float, values.get(key) or 0)
+
+
+def _rate(values: Mapping[str, object], key: str) -> float | str:
+    """A footer's ratio: a number, or "" when it cannot be computed."""
+    return cast("float | str", values.get(key, ""))
 
 
 def _number_or_blank(value: object) -> float | str:
@@ -438,9 +452,9 @@ def _villages(table: Table) -> VillageFacts:
     total = _footer(table, "so_thon", Sum)
     rows = table.rows[table.active]
     return VillageFacts(
-        villages=total.get("so_thon") or 0, ntm=total.get("dat_ntm") or 0,
-        ntm_rate=total.get("ty_le_ntm", ""), model=total.get("kieu_mau") or 0,
-        model_rate=total.get("ty_le_kieu_mau", ""),
+        villages=_amount(total, "so_thon"), ntm=_amount(total, "dat_ntm"),
+        ntm_rate=_rate(total, "ty_le_ntm"), model=_amount(total, "kieu_mau"),
+        model_rate=_rate(total, "ty_le_kieu_mau"),
         model_by_unit=[(str(n), str(v)) for n, v in zip(rows["label"], rows["ds_kieu_mau"])
                        if not is_blank(v)],
         planned_by_unit=[(str(n), str(v)) for n, v in zip(rows["label"], rows["du_kien"])
@@ -456,22 +470,22 @@ def _funds(district: District) -> FundFacts:
                  len(funds.tables) - 1)
     table = funds.tables[index]
     values = _footer(table, funds.total_key, Sum)
-    total = float(values.get(funds.total_key) or 0)
+    total = float(_amount(values, funds.total_key))
     sources = []
     for label, keys in funds.sources:
-        value = float(sum(values.get(k) or 0 for k in keys))
+        value = float(sum(_amount(values, k) for k in keys))
         # As the summary's "Cơ cấu nguồn vốn" block: share rounded to one decimal.
         sources.append(FundSource(label, value, round(value / total * 100 + 1e-9, 1) if total else ""))
     leaves = [k for _l, keys in funds.sources for k in keys]
     # The annual plan and the % reached: TH04's block "D. Tổng vốn huy động so với kế hoạch năm".
     against = _footer(funds.plan, PLAN, Sum) if funds.plan is not None else {}
-    plan = float(against.get(PLAN) or 0)
+    plan = float(_amount(against, PLAN))
     others = [c for c in table.columns if c.key not in leaves and c.key not in (funds.total_key, "note")]
     workdays = others[0] if others else None
     return FundFacts(
         column=funds.titles[index], total=total, sources=sources, plan=plan,
         of_plan=_number_or_blank(against.get(PLAN_RATE)) if plan else "",
-        workdays=float(values.get(workdays.key) or 0) if workdays else 0.0,
+        workdays=float(_amount(values, workdays.key)) if workdays else 0.0,
         workdays_unit="ngày công",
         partial=_partial(table),
     )
@@ -483,12 +497,12 @@ def _disbursement(table: Table) -> DisbursementFacts:
     for col in table.columns:
         if col.key.startswith("ke_hoach|"):
             source = col.key.split("|", 1)[1]
-            by_source.append((source, float(total.get(col.key) or 0),
-                              float(total.get(f"giai_ngan|{source}") or 0)))
+            by_source.append((source, float(_amount(total, col.key)),
+                              float(_amount(total, f"giai_ngan|{source}"))))
     rows = table.rows[table.active]
     return DisbursementFacts(
-        works=int(total.get("so_luong") or 0), plan=float(total.get("ke_hoach") or 0),
-        disbursed=float(total.get("giai_ngan") or 0), rate=total.get("ty_le", ""),
+        works=int(_amount(total, "so_luong")), plan=float(_amount(total, "ke_hoach")),
+        disbursed=float(_amount(total, "giai_ngan")), rate=_rate(total, "ty_le"),
         by_source=by_source,
         units=[str(n) for n, k in zip(rows["label"], rows["so_luong"]) if is_number(k) and k > 0],
         partial=_partial(table),
@@ -499,8 +513,8 @@ def _debt(table: Table) -> DebtFacts:
     total = _footer(table, "so_luong", Sum)
     rows = table.rows[table.active]
     return DebtFacts(
-        works=int(total.get("so_luong") or 0), opening=float(total.get("no_dau_ky") or 0),
-        settled=float(total.get("da_xu_ly") or 0), closing=float(total.get("no_cuoi_ky") or 0),
+        works=int(_amount(total, "so_luong")), opening=float(_amount(total, "no_dau_ky")),
+        settled=float(_amount(total, "da_xu_ly")), closing=float(_amount(total, "no_cuoi_ky")),
         units=[str(n) for n, k in zip(rows["label"], rows["no_cuoi_ky"]) if is_number(k) and k > 0],
         partial=_partial(table),
     )
@@ -521,8 +535,8 @@ def _ocop(district: District, period: Period) -> OcopFacts:
         if is_number(rec.get("nam_cong_nhan")) and int(rec["nam_cong_nhan"]) == period.year:
             new += 1
     return OcopFacts(
-        total=int(total.get("tong") or 0),
-        by_stars=[(s, int(total.get(k) or 0)) for k, s in ocop.star_of.items()],
+        total=int(_amount(total, "tong")),
+        by_stars=[(s, int(_amount(total, k))) for k, s in ocop.star_of.items()],
         new_this_year=new, by_unit=list(by_unit.items()),
         partial=_partial(ocop.stars),
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -23,25 +24,40 @@ from pipeline.annexes import Annex, load_annexes
 from pipeline.annexes.compute import compute_fixed_many
 from pipeline.annexes.formulas import AllMet, CountMet, RowRatio, SumRows
 from pipeline.annexes.model import MET
-from pipeline.archive.history import previous_period
-from pipeline.archive.trend import CRITERIA_MET, FUNDS, HOUSEHOLDS_ITEM, POVERTY, TREND_ITEMS
-from pipeline.config.period import Period
-from pipeline.district.comparisons import (
-    CriteriaChange, criteria_change, disbursement_by_component, funds_against_plan,
-    indicator_comparison, new_products, targets_table,
-)
-from pipeline.district.table import (
-    Across, Average, Band, Col, CountNumbers, CountOf, CountText, Footer, Sum, SumColumns, Table,
-    Weighted,
-)
 from pipeline.annexes.pb10 import DECISION as RECOGNISED_DECISION
 from pipeline.annexes.pb10 import PROPOSED as PROPOSED_YEAR
 from pipeline.annexes.pb10 import YEAR as RECOGNISED_YEAR
-from pipeline.core.values import ERROR_MARK, blank_mask, is_blank, is_number
-from pipeline.text.numbers import vn_count
-from pipeline.result import RunResult
-from pipeline.text.numbers import vn_number
+from pipeline.archive.history import previous_period
+from pipeline.archive.trend import CRITERIA_MET, FUNDS, HOUSEHOLDS_ITEM, POVERTY, TREND_ITEMS
+from pipeline.config.period import Period
 from pipeline.core.states import UnitStatus
+from pipeline.core.values import ERROR_MARK, blank_mask, is_blank, is_number
+from pipeline.district.comparisons import (
+    CriteriaChange,
+    criteria_change,
+    disbursement_by_component,
+    funds_against_plan,
+    indicator_comparison,
+    new_products,
+    targets_table,
+)
+from pipeline.district.table import (
+    Across,
+    Average,
+    Band,
+    Col,
+    CountNumbers,
+    CountOf,
+    CountText,
+    Footer,
+    Sum,
+    SumColumns,
+    Table,
+    Total,
+    Weighted,
+)
+from pipeline.result import RunResult
+from pipeline.text.numbers import vn_count, vn_number
 
 #: Shown across the row of a unit whose file was read but refused (wrong period, unknown template …).
 NOT_USED = "File có lỗi, chưa tổng hợp"
@@ -198,7 +214,7 @@ class Source:
         status = result.units
         status_of = dict(zip(status["unit_code"], status["status"])) if not status.empty else {}
         usable_of = dict(zip(status["unit_code"], status["usable"])) if not status.empty else {}
-        states = {}
+        states: dict[str, str] = {}
         for code, _name in units:
             if status_of.get(code, UnitStatus.MISSING) == UnitStatus.MISSING:
                 states[code] = UnitStatus.MISSING
@@ -505,11 +521,11 @@ def villages_table(src: Source) -> Table:
     found: dict[str, list] = {k: [] for k in keys}
     for unit in active:
         mine = [r for r in records_of.get(unit, []) if not is_blank(r["ten_thon"])]
-        model = [r for r in mine if is_model_village(r)]
+        models = [r for r in mine if is_model_village(r)]
         found["ke_khai"].append(len(mine))
         found["dat_ntm"].append(int(sum(is_number(r["nam_dat_ntm"]) for r in mine)))
-        found["kieu_mau"].append(len(model))
-        found["ds_kieu_mau"].append("; ".join(_decision_text(r) for r in model))
+        found["kieu_mau"].append(len(models))
+        found["ds_kieu_mau"].append("; ".join(_decision_text(r) for r in models))
         planned: dict[str, list[str]] = {}
         for r in mine:
             if not is_blank(r["du_kien"]) and not is_model_village(r):
@@ -605,7 +621,8 @@ def recognition_table(src: Source) -> RecognitionSummary:
                         wrap=True)]
         rows[f"{level.code}|nam"] = cells[RECOGNISED_YEAR][level.code]
         rows[f"{level.code}|qd"] = cells[RECOGNISED_DECISION][level.code]
-    proposed, this_year = [], {level.code: set() for level in levels}
+    proposed: list[str] = []
+    this_year: dict[str, set[str]] = {level.code: set() for level in levels}
     for unit in rows.index:
         plans = []
         for level in levels:
@@ -648,8 +665,8 @@ def _level_name(label: str) -> str:
 
 def _sum_tree(annex: Annex, column: str) -> tuple[str, dict[str, tuple[str, ...]]]:
     """The root total and each total's parts, from the SumRows formulas of ``column``."""
-    parts = {r.code: r.formulas[column].rows for r in annex.rows
-             if isinstance(r.formulas.get(column), SumRows)}
+    parts = {r.code: formula.rows for r in annex.rows
+             if isinstance(formula := r.formulas.get(column), SumRows)}
     children = {c for rows in parts.values() for c in rows}
     root = next(code for code in parts if code not in children)
     return root, parts
@@ -710,7 +727,7 @@ def list_table(src: Source, annex: Annex, count_title: str, split: str | None = 
     records_of = _records_per_unit(src.list_rows(annex))
     choices = annex.column(split).choices if split else ()
     columns = [Col("so_luong", count_title, kind="int", width=9, wrap=True)]
-    footer = {"so_luong": Sum()}
+    footer: dict[str, Total] = {"so_luong": Sum()}
     summed = []
     for col in annex.columns:
         if col.role == "input" and col.aggregate == "sum":
@@ -762,6 +779,7 @@ def _sum(values: Iterable[object]) -> float:
 def ocop_tables(src: Source) -> OcopSummary:
     annex = src.annex("TH07")
     stars_col = annex.column("so_sao")
+    assert stars_col.min is not None and stars_col.max is not None  # the star range is in the annex
     stars = list(range(int(stars_col.min), int(stars_col.max) + 1))
     listed = src.list_rows(annex)
     records_of = _records_per_unit(listed)
@@ -835,8 +853,9 @@ def indicators_table(src: Source) -> Table:
     columns += [Col(r.code, f"{r.label} ({r.unit})", kind=r.kind, width=10, wrap=True)
                 for r in measured]
     columns.append(_note_col(16))
-    totals = {w: Sum() for w in weights}
-    totals |= {r.code: Weighted(r.weight) if r.aggregate == "weighted" else Sum() for r in measured}
+    totals: dict[str, Total] = {w: Sum() for w in weights}
+    # A "weighted" row names its weight in the annex definitions (PB08: households or population).
+    totals |= {r.code: Weighted(cast(str, r.weight)) if r.aggregate == "weighted" else Sum() for r in measured}
     rows = _with_notes(rows, notes)
     shared = [f"{r.label.lower()} (chỉ tiêu {r.links[value.key].row})" for r in measured
               if value.key in r.links]
@@ -996,7 +1015,7 @@ def comparison_table(src: Source) -> Table | None:
         records.append({
             "label": f"{row.label} ({row.unit})", "state": "", "ky_nay": current,
             "cung_ky": previous,
-            "tang_giam": current - previous if None not in (current, previous) else None,
+            "tang_giam": current - previous if current is not None and previous is not None else None,
             "ky_truoc": _aggregate(before.get(row.code, pd.Series(dtype=object)).reindex(now.index),
                                    weight),
             "nguon": f"{sum(known)}/{len(active)} xã từ kho lưu trữ",
@@ -1039,7 +1058,8 @@ DETAIL_SHEET_MAX_ROWS = 100_000
 
 def _details_elsewhere(count: int) -> Table:
     return Table(
-        code="", sheet=DETAILS_SHEET, title=DETAILS_TITLE, columns=(Col("noi_dung", "Nội dung", kind="text", width=90),),
+        code="", sheet=DETAILS_SHEET, title=DETAILS_TITLE,
+        columns=(Col("noi_dung", "Nội dung", kind="text", width=90),),
         rows=pd.DataFrame(columns=["label", "state", "noi_dung"]),
         note=f"Có {vn_count(count)} ô số liệu, quá nhiều để xem trong một trang tính.",
         notes=("Toàn bộ số liệu chi tiết (đơn vị, phụ biểu, mã dòng, cột, giá trị, file, ô) nằm trong "

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from pipeline.annexes import load_annexes
 from pipeline.config.paths import SAMPLES_DIR, TEMPLATES_DIR
 from pipeline.config.registry import Unit
-from pipeline.forms.samples import sample_data
 from pipeline.config.settings import Settings
+from pipeline.forms.samples import sample_data
 from pipeline.forms.template import WorkbookContext, write_workbook
 from pipeline.text.names import ascii_name
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
-from pipeline.annexes import Annex
+from pipeline.annexes import Annex, Row
+from pipeline.annexes.catalogue import CatalogueRow
 from pipeline.annexes.formulas import AllMet
 from pipeline.annexes.model import MET, NOT_MET
 from pipeline.annexes.pb07 import GROUPS, OWNER_KINDS
@@ -65,7 +66,7 @@ def _criteria(annex: Annex, rng: random.Random, met_share: float, region: str) -
     """Indicator results and self-assessment, consistent with catalogue thresholds."""
     data: dict[str, dict[str, object]] = {}
     for row in annex.rows:
-        item = row.meta.get("catalogue")
+        item = cast("CatalogueRow | None", row.meta.get("catalogue"))
         if item is None:
             continue
         met = rng.random() < met_share
@@ -99,7 +100,7 @@ def _spread(data: dict, annex: Annex, rng: random.Random) -> dict:
     side the commune's assessment says, so communes do not all report the same figure."""
     for indicator in SHARED.values():
         value, row = data.get(indicator, {}).get("ket_qua"), annex.row(indicator)
-        item = row.meta.get("catalogue")
+        item = cast("CatalogueRow | None", row.meta.get("catalogue"))
         if not isinstance(value, (int, float)) or item is None or not item.compare:
             continue
         toward = 1 if (item.compare == ">=") == (data[indicator]["danh_gia"] == MET) else -1
@@ -116,18 +117,23 @@ TARGETS = ("Phấn đấu hoàn thành trong quý IV/2024.", "Hoàn thành trong
            "Vận động nhân dân đóng góp, hoàn thành trước 31/12/2024.")
 
 
+def _indicators_of(criterion: Row) -> tuple[str, ...]:
+    """The indicator rows of a criterion row (its "danh_gia" formula is an AllMet)."""
+    return cast(AllMet, criterion.formulas["danh_gia"]).rows
+
+
 def _history(data: dict, annex: Annex, rng: random.Random) -> dict:
     """31/12 last year, and the next period's target: most criteria as now; sometimes one was
     reached this period (its indicators not met before) or lost (all met before)."""
     criteria = [r for r in annex.rows if isinstance(r.formulas.get("danh_gia"), AllMet)]
     met = [r for r in criteria if all(data.get(c, {}).get("danh_gia") == MET
-                                      for c in r.formulas["danh_gia"].rows)]
+                                      for c in _indicators_of(r))]
     missed = [r for r in criteria if r not in met]
     if met and rng.random() < 0.5:
-        first = met[rng.randrange(len(met))].formulas["danh_gia"].rows[0]
+        first = _indicators_of(met[rng.randrange(len(met))])[0]
         data[first] = {**data[first], "danh_gia_truoc": NOT_MET}
     if missed and rng.random() < 0.25:
-        for code in missed[rng.randrange(len(missed))].formulas["danh_gia"].rows:
+        for code in _indicators_of(missed[rng.randrange(len(missed))]):
             data[code] = {**data.get(code, {}), "danh_gia_truoc": MET}
     for row in missed:
         data[row.code] = {**data.get(row.code, {}), "ke_hoach": rng.choice(TARGETS)}
@@ -170,10 +176,10 @@ def _indicators(rng: random.Random, villages: int, criteria: Mapping[str, Mappin
     for code, value in counts.items():
         data[code] = {"thuc_hien": value, "cung_ky": max(0, value + rng.randint(-3, 3)),
                       "ke_hoach": value + rng.randint(0, 10)}
-    for code, value in rates.items():
+    for code, rate in rates.items():
         change = rng.uniform(0, 3) * (-1 if code == "14" else 1)  # poverty falls as others rise
-        data[code] = {"thuc_hien": round(value, 1), "cung_ky": round(min(100, max(0, value - change)), 1),
-                      "ke_hoach": round(min(100, value + 1), 1)}
+        data[code] = {"thuc_hien": round(rate, 1), "cung_ky": round(min(100, max(0, rate - change)), 1),
+                      "ke_hoach": round(min(100, rate + 1), 1)}
     income = round(rng.uniform(38, 62), 1)
     data["13"] = {"thuc_hien": income, "cung_ky": round(income * 0.93, 1), "ke_hoach": round(income * 1.05, 1)}
     # Rows shown from PB01 (BHYT, income, poverty): the same period last year and the plan follow
@@ -305,7 +311,7 @@ def synthetic_data(unit: Unit, annexes: Mapping[str, Annex], region: str) -> dic
 def tho_thanh_data(annexes: Mapping[str, Annex], region: str) -> dict[str, Any]:
     """Xã Thọ Thanh, 6 tháng đầu năm 2024, every figure from the real report in shared/seed."""
     rng = random.Random(int(THO_THANH))
-    funds = {code: {"ke_hoach": 0, "thuc_hien": 0, "luy_ke": 0}
+    funds: dict[str, dict[str, object]] = {code: {"ke_hoach": 0, "thuc_hien": 0, "luy_ke": 0}
              for code in ("I.1", "I.2", "II.1", "II.2", "II.3", "III", "IV", "V", "VI.1", "VI.2", "VII")}
     funds["NGAY_CONG"] = {"thuc_hien": 600, "luy_ke": 600,
                           "ghi_chu": "600 lượt ngày công dọn vệ sinh môi trường"}

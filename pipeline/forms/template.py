@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,30 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline import TEMPLATE_VERSION, __version__
 from pipeline.annexes import Annex, Column, Row
-from pipeline.annexes.model import Link
 from pipeline.annexes.compute import compute_fixed, compute_list_row
-from pipeline.annexes.layout import FIRST_DATA_ROW, GROUP_ROW, GUIDE_SHEET, HEADER_ROW, META_KEYS, META_NAMES, META_SHEET
+from pipeline.annexes.layout import (
+    FIRST_DATA_ROW,
+    GROUP_ROW,
+    GUIDE_SHEET,
+    HEADER_ROW,
+    META_KEYS,
+    META_NAMES,
+    META_SHEET,
+)
+from pipeline.annexes.model import Link
 from pipeline.config.period import Period
 from pipeline.config.regions import REGIONS
 from pipeline.config.registry import Unit
-from pipeline.excel.sheet_layout import (
-    BLANK_DATE, set_page, text_height, write_banner, write_heading, write_signature, write_title,
-)
 from pipeline.core.sample import SAMPLE_BANNER
+from pipeline.excel.sheet_layout import (
+    BLANK_DATE,
+    set_page,
+    text_height,
+    write_banner,
+    write_heading,
+    write_signature,
+    write_title,
+)
 from pipeline.excel.styles import Styles
 from pipeline.excel.validation import data_validation_options
 from pipeline.text.names import sentence_case, sentence_name, strip_unit_prefix
@@ -233,6 +248,11 @@ def _write_group_header(ws: Worksheet, styles: Styles, annex: Annex) -> None:
     ws.set_row(GROUP_ROW, 20)
 
 
+def _list_cell(r: int, cols: Mapping[str, int], own: str, _row_code: str | None, col_key: str | None) -> str:
+    """A list annex's formula cell address: same row, the named column (or the formula's own)."""
+    return xl_rowcol_to_cell(r, cols[col_key or own])
+
+
 def _addr_fixed(annex: Annex, row: Row) -> Any:
     rows = {r.code: FIRST_DATA_ROW + i for i, r in enumerate(annex.rows)}
     cols = {c.key: i for i, c in enumerate(annex.columns)}
@@ -267,7 +287,7 @@ def _write_fixed_rows(ws: Worksheet, styles: Styles, annex: Annex, ctx: Workbook
             elif col.key in row.formulas:
                 formula = row.formulas[col.key]
                 addr = _addr_fixed(annex, row)
-                text = formula.excel(lambda rc, ck: addr(rc, ck, col.key))
+                text = formula.excel(partial(addr, _col=col.key))
                 ws.write_formula(r, j, text, styles.cell(kind=formula.kind, role="formula",
                                                          style=row.style),
                                  computed[(row.code, col.key)])
@@ -307,7 +327,7 @@ def _write_list_rows(ws: Worksheet, styles: Styles, annex: Annex,
         computed = compute_list_row(annex, values)
         for j, col in enumerate(annex.columns):
             if col.formula is not None:
-                text = col.formula.excel(lambda _rc, ck: xl_rowcol_to_cell(r, cols[ck or col.key]))
+                text = col.formula.excel(partial(_list_cell, r, cols, col.key))
                 ws.write_formula(r, j, text, styles.cell(kind=col.kind, role="formula"),
                                  computed[col.key])
             else:

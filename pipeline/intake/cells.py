@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from pipeline.annexes.slots import Slots
 from pipeline.intake.read import xl_rowcol_to_cell
 from pipeline.intake.safety import MAX_SHEET_ROWS
-from pipeline.annexes.slots import Slots
 
 #: Columns of the frame handed to validation, in order.
 FRAME_COLUMNS = ("unit_code", "file", "sheet", "cell", "annex", "row_code", "column", "role", "raw",
@@ -115,7 +115,9 @@ def cells_frame(blocks: Sequence[tuple[str, str, CellBlock]], slots: Slots) -> p
         **{k: slots.column(k)[slot] for k in ("min", "max", "max_length", "required", "unique")},
     }
     # Object columns stay ``object`` (pandas would otherwise copy every text into a str array).
-    return pd.DataFrame({k: pd.Series(v, dtype=object, copy=False) if getattr(v, "dtype", None) == object
+    # E721: compares a numpy dtype with ``object`` (dtype equality), not two types.
+    return pd.DataFrame({k: pd.Series(v, dtype=object, copy=False)
+                         if getattr(v, "dtype", None) == object  # noqa: E721
                          else v for k, v in columns.items()}, copy=False)
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from pipeline.config.regions import region_name
-from pipeline.intake.cells import CellBlock
-from pipeline.core.findings import Finding
-from pipeline.text.normalize import EXCEL_ERRORS, Parsed, clean_text, parse_choice, parse_number
-from pipeline.intake.read import AnnexRead, xl_rowcol_to_cell
 from pipeline.annexes.model import NUMERIC_KINDS, WHOLE_KINDS
 from pipeline.annexes.slots import Slots
+from pipeline.config.regions import region_name
+from pipeline.core.findings import Finding
 from pipeline.core.states import Level
+from pipeline.intake.cells import CellBlock
+from pipeline.intake.read import AnnexRead, xl_rowcol_to_cell
+from pipeline.text.normalize import EXCEL_ERRORS, Parsed, clean_text, parse_choice, parse_number
 
 #: Conversions that may have guessed wrong: a 0.8 % poverty rate typed as 0,8 becomes 80.
 DOUBTFUL = frozenset({"percent-from-fraction", "number-ambiguous-separator"})
@@ -143,7 +143,7 @@ def _clean(slots: Slots, slot: int, raw: object) -> tuple:
         # Typed or computed in the commune's cell: reported once here, never taken as text, and
         # not reported again by the schema as a value that is not a number or not in the list.
         shown = raw.strip().upper()
-        out = (None, None, False, "excel-error",
+        out: tuple = (None, None, False, "excel-error",
                ("excel-error", f"Ô chứa lỗi công thức Excel {shown}, không có số liệu.", None))
         return _remember(key, out)
     parsed = _parse(raw, kind, slots.choices[slot])

@@ -15,15 +15,15 @@ from typing import Any
 
 from pipeline import TEMPLATE_VERSION
 from pipeline.annexes import Annex, load_annexes
+from pipeline.annexes.slots import Slots, default_slots
+from pipeline.config.period import Period, PeriodError
+from pipeline.config.registry import Registry
+from pipeline.core.findings import Finding
+from pipeline.core.states import FileState
 from pipeline.intake.cells import CellBlock
 from pipeline.intake.clean import normalize_file
-from pipeline.core.states import FileState
-from pipeline.core.findings import Finding
 from pipeline.intake.read import AnnexRead, Cell, Workbook, read_annex
-from pipeline.config.period import Period, PeriodError
 from pipeline.intake.safety import ReadError, library_failure
-from pipeline.config.registry import Registry
-from pipeline.annexes.slots import Slots, default_slots
 from pipeline.text.fold import fold
 
 #: Template versions the reader maps by column titles (same layout family).
@@ -312,6 +312,7 @@ def _pooled(items: list[tuple[Path, str]], registry: Registry, period: Period, w
                              initargs=(registry, period)) as pool:
         futures = [pool.submit(_intake_chunk, c) for c in chunks]
         for part, future in zip(chunks, futures):
+            done: Sequence[FileResult | None]
             try:
                 done = future.result()
             except BaseException as exc:  # BrokenProcessPool, PicklingError, …

@@ -20,7 +20,9 @@ _SINK: list = []
 @contextmanager
 def native_stderr_captured() -> Iterator[None]:
     try:
-        sink = _SINK[0] if _SINK else _SINK.append(tempfile.TemporaryFile()) or _SINK[0]
+        if not _SINK:
+            _SINK.append(tempfile.TemporaryFile())
+        sink = _SINK[0]
         sys.stderr.flush()
         saved = os.dup(2)
     except (OSError, ValueError, AttributeError):  # no usable fd 2 (a GUI launcher): nothing to hide

@@ -18,14 +18,14 @@ import python_calamine as calamine
 from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
 from pipeline.annexes import Annex
-from pipeline.core.findings import Finding
 from pipeline.annexes.layout import FIRST_DATA_ROW, HEADER_ROW, META_SHEET
 from pipeline.annexes.slots import Slots, default_slots
-from pipeline.intake.safety import MAX_SHEET_ROWS, ReadError, inspect_file, library_failure
-from pipeline.text.numbers import vn_count
-from pipeline.intake.xlsx_errors import error_cells
+from pipeline.core.findings import Finding
 from pipeline.intake.native import native_stderr_captured
+from pipeline.intake.safety import MAX_SHEET_ROWS, ReadError, inspect_file, library_failure
+from pipeline.intake.xlsx_errors import error_cells
 from pipeline.text.fold import fold
+from pipeline.text.numbers import vn_count
 
 #: Rows after the header scanned for the header itself when the table is not found by name.
 HEADER_SEARCH_ROWS = 40

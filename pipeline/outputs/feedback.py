@@ -19,18 +19,18 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from pipeline.annexes import load_annexes
 from pipeline.core.findings import Finding
+from pipeline.core.sample import SAMPLE_BANNER, sample_name
 from pipeline.core.states import Level
 from pipeline.excel.styles import MARK_FILLS
-from pipeline.core.sample import SAMPLE_BANNER, sample_name
 from pipeline.result import RunResult
 from pipeline.text.names import ascii_name, sentence_name, strip_unit_prefix
 
 #: Fill of a flagged cell by level (openpyxl colours have no "#").
-FILLS = {level: colour.lstrip("#") for level, colour in MARK_FILLS.items()}
+FILLS: dict[str, str] = {level: colour.lstrip("#") for level, colour in MARK_FILLS.items()}
 #: What each mark means, in the legend of the "Cần sửa" sheet.
-MEANING = {Level.ERROR: "không được tổng hợp, phải sửa",
-           Level.WARNING: "vẫn tổng hợp nhưng cần kiểm tra lại",
-           Level.INFO: "để biết, không phải sửa"}
+MEANING: dict[str, str] = {Level.ERROR: "không được tổng hợp, phải sửa",
+                            Level.WARNING: "vẫn tổng hợp nhưng cần kiểm tra lại",
+                            Level.INFO: "để biết, không phải sửa"}
 LIST_SHEET = "Cần sửa"
 #: Days the commune is given to send the corrected file back, counted from the run.
 RESEND_DAYS = 7

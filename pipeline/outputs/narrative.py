@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -521,6 +522,7 @@ class _Report:
         now = vn_number(c.average, 1)
         if c.average_previous is None:
             return w("tieu_chi.binh_quan_khong_truoc", binh_quan=now)
+        assert c.average is not None  # asked only when some units were assessed
         diff = round(c.average, 1) - round(c.average_previous, 1)
         if abs(diff) < 0.05:
             change = w("tieu_chi.bang")
@@ -681,7 +683,7 @@ class _Report:
         left, right = _frame_table(self.doc, (Cm(8.5), Cm(8)))
         recipients = [(w("chung.noi_nhan"), {"bold": True, "italic": True, "size": 12})]
         lines = w.raw("chung.noi_nhan_ds")
-        for line in [lines] if isinstance(lines, str) else lines:
+        for line in [lines] if isinstance(lines, str) else cast("list[object]", lines):  # a TOML list
             text = fill(str(line), co_quan_chu_quan=f.issuer, cap=f.scope)
             recipients.append((text, {"size": 11}))
         _cell_lines(left, recipients)
@@ -699,7 +701,7 @@ def _end(text: str, mark: str = ".") -> str:
     return text if not mark or text.endswith((".", "!", "?", ":", ";")) else text + mark
 
 
-def _figure(ind, value: object) -> tuple[str, str]:
+def _figure(ind, value: float) -> tuple[str, str]:
     """An indicator's figure and its unit as the text writes them: 96,5%; 46 triệu đồng; 22 cuộc."""
     if ind.unit == "%":
         return vn_percent(value, 1), ""

@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import TEMPLATE_VERSION, __version__
-from pipeline.outputs import swap, values_csv
 from pipeline.core.findings import Finding
 from pipeline.core.sample import SAMPLE_TAG, sample_name
-from pipeline.district.tables import District
 from pipeline.district.narrative import narrative_facts
+from pipeline.district.tables import District
+from pipeline.outputs import swap, values_csv
 from pipeline.outputs.feedback import write_feedback
 from pipeline.outputs.narrative import write_narrative
 from pipeline.outputs.report import write_check_report

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipeline.core.sample import SAMPLE_BANNER
-from pipeline.excel.sheet_layout import write_banner
 from pipeline.archive.history import describe
-from pipeline.result import RunResult
-from pipeline.excel.styles import MARK_FILLS, Styles
 from pipeline.core.findings import label
+from pipeline.core.sample import SAMPLE_BANNER
 from pipeline.core.states import Level
+from pipeline.excel.sheet_layout import write_banner
+from pipeline.excel.styles import MARK_FILLS, Styles
+from pipeline.result import RunResult
 
 LEVEL_FILL = MARK_FILLS
 
@@ -25,7 +25,8 @@ def write_check_report(result: RunResult, path: Path, feedback: dict[str, str]) 
     styles = Styles(book)
     _write_units(book.add_worksheet("Tình trạng"), styles, result, feedback)
     _write_findings(book.add_worksheet("Phát hiện"), styles, result, feedback)
-    if getattr(result, "changes", None) is not None and len(result.changes):
+    changes = getattr(result, "changes", None)
+    if changes is not None and len(changes):
         _write_changes(book.add_worksheet("Thay đổi so với lần nộp trước"), styles, result)
     book.close()
 
@@ -141,6 +142,7 @@ def _write_changes(ws, styles: Styles, result: RunResult) -> None:
     names = {u.code: u.name for u in result.settings.registry.units}
     text = styles.cell(wrap=True)
     r = 3
+    assert result.changes is not None  # this sheet is written only when there are changes
     for c in result.changes.itertuples(index=False):
         r += 1
         values = [c.unit_code, names.get(c.unit_code, ""), c.file, c.old_file, c.sheet, c.cell or "",

@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -25,26 +25,48 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pipeline.core.sample import SAMPLE_BANNER
+from pipeline.core.states import UnitStatus
 from pipeline.core.values import as_number, is_blank, is_number, tidy
-from pipeline.district.tables import (
-    CriteriaSummary, District, FundsSummary, OcopSummary, RecognitionSummary,
-)
 from pipeline.district.table import (
-    Across, Average, Col, CountNumbers, CountOf, Sum, Table, Total, Weighted,
+    Across,
+    Average,
+    Col,
+    CountNumbers,
+    CountOf,
+    Sum,
+    Table,
+    Total,
+    Weighted,
+)
+from pipeline.district.tables import (
+    CriteriaSummary,
+    District,
+    FundsSummary,
+    OcopSummary,
+    RecognitionSummary,
 )
 from pipeline.excel.fast_sheet import (
-    CellWriter, FormulaSheet, formula_template, formula_writer, value_writer,
+    CellWriter,
+    FormulaSheet,
+    formula_template,
+    formula_writer,
+    value_writer,
 )
-from pipeline.result import RunResult
 from pipeline.excel.sheet_layout import (
-    PRINT_WIDTH_PX, line_chars, set_page, text_height, write_banner, write_heading,
-    write_signature, write_title,
+    PRINT_WIDTH_PX,
+    line_chars,
+    set_page,
+    text_height,
+    write_banner,
+    write_heading,
+    write_signature,
+    write_title,
 )
 from pipeline.excel.styles import GROUP_FILL, HEADER_FILL, NUM_FORMATS, Styles
-from pipeline.core.sample import SAMPLE_BANNER
+from pipeline.result import RunResult
 from pipeline.text.names import strip_unit_prefix
 from pipeline.text.numbers import vn_number
-from pipeline.core.states import UnitStatus
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
                     "strings_to_urls": False}
@@ -222,10 +244,10 @@ def _write_recognition(book: Workbook, page: _Page, summary: RecognitionSummary)
 def _write_table_sheet(book: Workbook, page: _Page, table: Table, *more: Table | None) -> None:
     """A sheet holding one table, and the tables ``more`` under it (TH03, TH05, TH06, TH08 …)."""
     ws = _add_sheet(book, table.sheet)
-    more = tuple(t for t in more if t is not None)
-    placed = page.open_sheet(ws, table, widths_from=more)
+    present = tuple(t for t in more if t is not None)
+    placed = page.open_sheet(ws, table, widths_from=present)
     end = placed.end
-    for other in more:
+    for other in present:
         end = _draw_table(ws, page, other, end + 1, autofilter=False).end
     page.close_sheet(ws, placed, end + 1)
 
@@ -544,7 +566,7 @@ def _draw_table(ws: Worksheet, page: _Page, table: Table, top: int, *, autofilte
     if not placed.rows:
         _box(ws, r, 0, r, last_col, "Không có số liệu", page.state())
         r += 1
-    for i, footer in enumerate(table.footers):
+    for i, _footer in enumerate(table.footers):
         _draw_footer(ws, page, table, placed, r, i)
         placed.footers.append(r)
         r += 1
@@ -662,7 +684,7 @@ def _draw_section(ws: Worksheet, page: _Page, table: Table, placed: _Placed, r: 
         j = placed.col[c.key]
         if c.key in totals:
             rng = _range(r + 1, r + count, j)
-            ws.write_formula(r, j, totals[c.key].excel(lambda _k: rng, _no_footer_cell), page.footer(c.kind),
+            ws.write_formula(r, j, totals[c.key].excel(partial(_same, rng), _no_footer_cell), page.footer(c.kind),
                              _cached(table.section_values[name].get(c.key)))
         elif j > text_end:
             ws.write_blank(r, j, None, page.footer("text"))
@@ -743,6 +765,10 @@ def _one_line(width: float) -> int:
 def _px(width: float) -> int:
     """Pixels of a column of ``width`` characters (Excel's default font, as xlsxwriter sizes it)."""
     return int(width * 7 + 0.5) + 5 if width >= 1 else int(width * 12 + 0.5)
+
+
+def _same(value: str, _key: str | None) -> str:
+    return value
 
 
 def _no_footer_cell(_key: str | None, _i: int) -> str:

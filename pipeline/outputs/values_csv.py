@@ -84,7 +84,7 @@ def _fields(values: np.ndarray, eol: str, whole_as_int: bool = False) -> np.ndar
         return _text_fields(values, eol)
     out = np.empty(len(values), dtype=object)
     kinds = np.fromiter(map(type, values), dtype=object, count=len(values))
-    text, real = kinds == str, kinds == float
+    text, real = kinds == str, kinds == float  # noqa: E721 (elementwise numpy comparison, not a type check)
     other = ~(text | real)
     out[text] = _text_fields(values[text], eol)
     if whole_as_int:  # floats by distinct value; 0.0 and -0.0 are one, both written "0"

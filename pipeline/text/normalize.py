@@ -15,11 +15,12 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from numbers import Integral, Real
-from typing import Sequence, SupportsFloat, cast
+from typing import SupportsFloat, cast
 
 from pipeline.text.fold import SOFT_HYPHEN, fold, remove_invisible
 from pipeline.text.legacy import detect_legacy, tcvn3_to_unicode, vni_to_unicode
