@@ -31,7 +31,7 @@ CATALOGUE: dict[str, Kind] = {
                            "xóa mật khẩu) và gửi lại."),
     "file-corrupt": Kind(Level.ERROR, "File bị hỏng hoặc không phải file Excel thật: {note}.",
                          "Đề nghị xã mở lại file bằng Excel, lưu dạng Excel Workbook (.xlsx) và gửi lại."),
-    "file-too-large": Kind(Level.ERROR, "File quá lớn ({note}), không đọc để bảo vệ máy.",
+    "file-too-large": Kind(Level.ERROR, "File quá lớn ({note}), không mở để tránh treo máy.",
                            "Biểu mẫu chuẩn chỉ khoảng 50 KB; đề nghị xã dùng đúng biểu mẫu và gửi lại."),
     "file-unreadable": Kind(Level.ERROR, "Không mở được file để đọc ({note}).",
                             "Kiểm tra file không bị khóa hay giới hạn quyền đọc (chép lại file vào thư mục input), "
