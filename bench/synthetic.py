@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from pipeline import TEMPLATE_VERSION
 from pipeline.annexes import load_annexes
 from pipeline.config.registry import Registry, Unit, _rows, _units_of, registry_for_district, registry_for_province
 from pipeline.config.settings import Settings
@@ -72,7 +73,9 @@ def build(size: int, settings: Settings) -> tuple[Path, Settings]:
     """The folder of ``size`` filled workbooks (built once) and the settings to consolidate them."""
     registry = registry_for(size)
     bench_settings = replace(settings, registry=registry)
-    folder = CACHE / f"{size}_{settings.period}"
+    # The template version is part of the name: files of an older template are not what a run of
+    # this one reads (they would all be refused or flagged, and time something else).
+    folder = CACHE / f"{size}_{settings.period}_{TEMPLATE_VERSION}"
     stamp = folder / ".complete"
     if stamp.exists():
         return folder, bench_settings
