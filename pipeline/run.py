@@ -31,6 +31,7 @@ from pipeline.config.settings import Settings
 from pipeline.console import print_summary
 from pipeline.core.findings import Finding, cap_per_file
 from pipeline.core.states import FileState, Level, UnitStatus
+from pipeline.district.narrative import narrative_facts
 from pipeline.district.tables import build_district
 from pipeline.intake.cells import cells_frame
 from pipeline.intake.discover import discover
@@ -76,6 +77,7 @@ def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir
             result.units["on_time"] = None
         with _stage(result.timings, "consolidate"):
             district = build_district(result)
+            facts = narrative_facts(result, district)
         if archive is not None:
             with _stage(result.timings, "archive"):
                 result.archived = record_run(archive, result)
@@ -88,7 +90,7 @@ def consolidate(settings: Settings, *, input_dir: Path | None = None, output_dir
             archive.close()
     out = Path(output_dir) if output_dir else OUTPUT_DIR
     try:
-        write_outputs(result, district, out)
+        write_outputs(result, district, facts, out)
     except OSError as exc:
         print(failure_message(exc, out), file=sys.stderr)
         print(f"Chi tiết kỹ thuật: {exc}", file=sys.stderr)

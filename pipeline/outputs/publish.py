@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline import TEMPLATE_VERSION, __version__
 from pipeline.core.findings import Finding
 from pipeline.core.sample import SAMPLE_TAG, sample_name
-from pipeline.district.narrative import narrative_facts
+from pipeline.district.narrative import NarrativeFacts
 from pipeline.district.tables import District
 from pipeline.outputs import swap, values_csv
 from pipeline.outputs.feedback import write_feedback
@@ -26,7 +26,7 @@ from pipeline.result import RunResult
 FEEDBACK_DIR = "phan_hoi"
 
 
-def write_outputs(result: RunResult, district: District, out: Path) -> None:
+def write_outputs(result: RunResult, district: District, facts: NarrativeFacts, out: Path) -> None:
     """Render every output of a finished run into ``out`` (nothing is computed here)."""
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -47,7 +47,7 @@ def write_outputs(result: RunResult, district: District, out: Path) -> None:
         write_values_csv(result, stage / names["values"])
         write_check_report(result, stage / names["report"], feedback)
         write_summary(result, district, stage / names["summary"])
-        write_narrative(narrative_facts(result, district), stage / names["narrative"],
+        write_narrative(facts, stage / names["narrative"],
                         created=result.started)
         outputs = {
             "Bảng tổng hợp": names["summary"],
