@@ -40,6 +40,7 @@ def test_sample_run_file_names_say_so(sample_run):
     books = sorted(p.name for p in out.glob("*.xlsx"))
     assert books == ["KiemTra_ThuongXuan_2024-H1_DULIEUMAU.xlsx",
                      "TongHop_NTM_ThuongXuan_2024-H1_DULIEUMAU.xlsx"]
+    assert [p.name for p in out.glob("*.docx")] == ["BaoCao_NTM_ThuongXuan_2024-H1_DULIEUMAU.docx"]
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["used_samples"] is True
 
 

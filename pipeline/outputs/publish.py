@@ -63,14 +63,15 @@ def write_outputs(result: RunResult, district: District, facts: NarrativeFacts, 
         write_run_json(result, stage / names["run"], feedback)
         swap.publish(stage, out)
         if not result.used_samples:  # a real run leaves no sample workbook beside its own
-            for old in out.glob(f"*{SAMPLE_TAG}.xlsx"):
-                old.unlink(missing_ok=True)
+            for suffix in (".xlsx", ".docx"):
+                for old in out.glob(f"*{SAMPLE_TAG}{suffix}"):
+                    old.unlink(missing_ok=True)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
 def _names(result: RunResult) -> dict[str, str]:
-    """Output file names. A run on the bundled samples tags the workbooks a person opens
+    """Output file names. A run on the bundled samples tags the documents a person opens
     (``sample_name``); the machine-readable files keep their names (run.json says used_samples)."""
     slug = result.district_slug
     period = str(result.period)
@@ -82,7 +83,7 @@ def _names(result: RunResult) -> dict[str, str]:
         "values": "values.csv",
         "run": "run.json",
     }
-    return {k: sample_name(v, result.used_samples and k in ("summary", "report"))
+    return {k: sample_name(v, result.used_samples and k in ("summary", "report", "narrative"))
             for k, v in names.items()}
 
 
